@@ -1,0 +1,9 @@
+# The service image: the same code runs as the worker (npm run worker) or the API (npm run api).
+FROM node:20.20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+USER node

@@ -1,0 +1,107 @@
+import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import type { Db } from '../db/pool';
+import type { SecretBox } from '../secrets/secretBox';
+import type { ProfileState, ScheduleKind, ValidationCheck, ValidationResult } from '../profiles/types';
+import { scheduleId } from '../profiles/types';
+import { JOB_KIND, PROFILE_ID } from '../temporal/searchAttributes';
+import { validateAsanaConnection } from './validateConnection';
+
+export interface ProfileActivityDeps {
+  db: Db;
+  box: SecretBox;
+  temporal: Client;
+  taskQueue: string;
+}
+
+const scheduleWorkflow: Record<ScheduleKind, string> = {
+  download: 'downloadSubscriptionsWorkflow',
+  activity: 'refreshActivityWorkflow',
+  reconcile: 'reconcileWorkflow',
+};
+
+/**
+ * When each run fires (UTC). The minute is derived from the profile ID so that many profiles
+ * don't all call Asana at the same moment.
+ */
+function calendarFor(kind: ScheduleKind, profileId: string) {
+  const minute = [...profileId].reduce((sum, ch) => (sum * 31 + ch.charCodeAt(0)) % 60, 7);
+  switch (kind) {
+    case 'download':
+      return { hour: 1, minute };
+    case 'activity':
+      return { hour: 3, minute };
+    case 'reconcile':
+      return { dayOfWeek: 'SUNDAY' as const, hour: 5, minute };
+  }
+}
+
+export function createProfileActivities(deps: ProfileActivityDeps) {
+  const { db, temporal, taskQueue } = deps;
+
+  return {
+    async validateConnection(input: { profileId: string; downloadActivity: boolean }): Promise<Omit<ValidationResult, 'basis'>> {
+      const checks: ValidationCheck[] = await validateAsanaConnection({ db, box: deps.box, ...input });
+      return { passed: checks.every((c) => c.passed), checkedAt: new Date().toISOString(), checks };
+    },
+
+    async saveProfileState(state: ProfileState): Promise<void> {
+      const validation = state.validation ? { ...state.validation, staleReason: state.validationStaleReason } : null;
+      await db.query(
+        `UPDATE profiles SET status = $2, options = $3, validation = $4, schedules = $5, updated_at = now() WHERE id = $1`,
+        [state.profileId, state.status, JSON.stringify(state.options), validation && JSON.stringify(validation), JSON.stringify(state.schedules)],
+      );
+    },
+
+    /** Creates the missing schedules of a profile; existing ones are left as they are (idempotent on retry). */
+    async ensureSchedules(input: { profileId: string; kinds: ScheduleKind[] }): Promise<string[]> {
+      const rows = await db.query<{ display_name: string }>('SELECT display_name FROM profiles WHERE id = $1', [input.profileId]);
+      const displayName = rows[0]?.display_name ?? input.profileId;
+      const created: string[] = [];
+      for (const kind of input.kinds) {
+        const id = scheduleId(input.profileId, kind);
+        try {
+          await temporal.schedule.getHandle(id).describe();
+          continue;
+        } catch (err) {
+          if (!(err instanceof ScheduleNotFoundError)) throw err;
+        }
+        await temporal.schedule.create({
+          scheduleId: id,
+          spec: { calendars: [calendarFor(kind, input.profileId)] },
+          action: {
+            type: 'startWorkflow',
+            workflowType: scheduleWorkflow[kind],
+            workflowId: id,
+            args: [{ profileId: input.profileId }],
+            taskQueue,
+            typedSearchAttributes: [
+              { key: PROFILE_ID, value: input.profileId },
+              { key: JOB_KIND, value: kind },
+            ],
+          },
+          policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+          memo: { profile: displayName, job: kind },
+          typedSearchAttributes: [{ key: PROFILE_ID, value: input.profileId }],
+          state: { note: `${displayName}: ${kind}` },
+        });
+        created.push(id);
+      }
+      return created;
+    },
+
+    async deleteSchedules(input: { profileId: string; kinds: ScheduleKind[] }): Promise<number> {
+      let deleted = 0;
+      for (const kind of input.kinds) {
+        try {
+          await temporal.schedule.getHandle(scheduleId(input.profileId, kind)).delete();
+          deleted += 1;
+        } catch (err) {
+          if (!(err instanceof ScheduleNotFoundError)) throw err;
+        }
+      }
+      return deleted;
+    },
+  };
+}
+
+export type ProfileActivities = ReturnType<typeof createProfileActivities>;

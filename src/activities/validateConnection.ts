@@ -1,0 +1,102 @@
+import type { Db } from '../db/pool';
+import type { SecretBox } from '../secrets/secretBox';
+import type { ValidationCheck } from '../profiles/types';
+import { AsanaClient } from '../asana/client';
+import { AsanaApiError, AsanaAuthError } from '../asana/errors';
+import { getConnection, setWorkspaceGid } from '../profiles/connectionStore';
+import { createDbTokenProvider } from '../profiles/dbTokenProvider';
+
+const SUBSCRIPTIONS = 'Download Subscriptions' as const;
+const ACTIVITY = 'Calculate Activity' as const;
+
+/**
+ * The checks of PRODUCT.md section 3: the Download Subscriptions API always, the Calculate Activity API only
+ * when activity is downloaded. The reclaim API is never called here.
+ */
+export async function validateAsanaConnection(input: { db: Db; box: SecretBox; profileId: string; downloadActivity: boolean }): Promise<ValidationCheck[]> {
+  const connection = await getConnection(input.db, input.profileId);
+  if (!connection?.hasTokens) {
+    return [fail(SUBSCRIPTIONS, 'authorization', 'The connection is not authorized.', 'Authorize the profile with Asana, then validate again.')];
+  }
+  const asana = new AsanaClient({
+    baseUrl: connection.baseUrl,
+    tokens: createDbTokenProvider({ db: input.db, box: input.box, profileId: input.profileId, baseUrl: connection.baseUrl }),
+    maxRateLimitWaits: 3,
+  });
+  const checks: ValidationCheck[] = [];
+  try {
+    const workspaceGid = connection.workspaceGid ?? (await pickWorkspace(asana, checks));
+    if (!workspaceGid) return checks;
+    if (!connection.workspaceGid) await setWorkspaceGid(input.db, input.profileId, workspaceGid);
+
+    const workspace = await asana.getWorkspace(workspaceGid);
+    checks.push(
+      workspace.is_organization
+        ? pass(SUBSCRIPTIONS, 'organization', `${workspace.name} is an Asana organization.`)
+        : fail(SUBSCRIPTIONS, 'organization', `${workspace.name} is a workspace, not an organization; this integration supports organizations only.`, 'Connect an Asana organization (a workspace tied to a company email domain).'),
+    );
+
+    const memberships = await asana.getUserWorkspaceMemberships('me', ['is_admin', 'workspace', 'user.name']);
+    const mine = memberships.find((m) => m.workspace?.gid === workspaceGid);
+    const who = connection.authorizedUserName ?? 'The authorized user';
+    checks.push(
+      mine?.is_admin
+        ? pass(SUBSCRIPTIONS, 'admin', `${who} is an admin of ${workspace.name}.`)
+        : fail(SUBSCRIPTIONS, 'admin', `${who} is not an admin of ${workspace.name}; downloading subscriptions and reclaiming seats need an organization admin.`, 'Authorize again, signed in to Asana as an organization admin.'),
+    );
+
+    checks.push(await firstPageCheck(SUBSCRIPTIONS, 'memberships', 'The workspace memberships can be read.', async () => {
+      for await (const _page of asana.workspaceMembershipPages(workspaceGid, { optFields: ['is_admin'], limit: 1 })) break;
+    }));
+
+    if (input.downloadActivity) {
+      checks.push(await firstPageCheck(ACTIVITY, 'auditLog', 'The audit log API answers.', async () => {
+        for await (const _page of asana.auditLogEventPages(workspaceGid, { limit: 1 })) break;
+      }));
+    }
+  } catch (err) {
+    checks.push(failureCheck(checks.length === 0 ? SUBSCRIPTIONS : checks[checks.length - 1]!.api, 'connection', err));
+  }
+  return checks;
+}
+
+async function pickWorkspace(asana: AsanaClient, checks: ValidationCheck[]): Promise<string | null> {
+  const me = await asana.getMe(['workspaces', 'name']);
+  const workspaces = me.workspaces ?? [];
+  if (workspaces.length === 1) return workspaces[0]!.gid;
+  const names = workspaces.map((w) => `${w.name} (${w.gid})`).join(', ');
+  checks.push(
+    fail(SUBSCRIPTIONS, 'organization', workspaces.length === 0 ? 'The authorized user belongs to no Asana workspace.' : `The authorized user belongs to several workspaces: ${names}.`, 'Set connection.workspaceGid on the profile to the organization to manage, then validate again.'),
+  );
+  return null;
+}
+
+async function firstPageCheck(api: ValidationCheck['api'], name: string, okMessage: string, read: () => Promise<void>): Promise<ValidationCheck> {
+  try {
+    await read();
+    return pass(api, name, okMessage);
+  } catch (err) {
+    return failureCheck(api, name, err);
+  }
+}
+
+function failureCheck(api: ValidationCheck['api'], name: string, err: unknown): ValidationCheck {
+  if (err instanceof AsanaAuthError) {
+    return fail(api, name, 'Asana no longer accepts the connection\'s authorization (revoked or expired grant).', 'Authorize the profile again.');
+  }
+  if (err instanceof AsanaApiError) {
+    if (name === 'auditLog' && (err.status === 402 || err.status === 403)) {
+      return fail(api, name, `Asana refused the audit log API (${err.status}): ${err.message}`, 'The audit log API needs an Enterprise or Enterprise+ plan and an admin; upgrade, or clear downloadActivity and validate again.');
+    }
+    return fail(api, name, `Asana answered ${err.status}: ${err.message}`, err.status >= 500 ? 'Asana is having trouble; validate again in a few minutes.' : 'Check the connection settings, then validate again.');
+  }
+  throw err;
+}
+
+function pass(api: ValidationCheck['api'], name: string, message: string): ValidationCheck {
+  return { name, api, passed: true, message };
+}
+
+function fail(api: ValidationCheck['api'], name: string, message: string, remedy: string): ValidationCheck {
+  return { name, api, passed: false, message, remedy };
+}

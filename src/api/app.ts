@@ -1,0 +1,30 @@
+import express from 'express';
+import type { ApiDeps } from './deps';
+import { requireBearerToken } from './auth';
+import { notFound, problemHandler, sendProblem } from './problem';
+import { profilesRouter } from './routes/profiles';
+import { authorizeRouter, oauthRedirectRouter } from './routes/oauth';
+import { scheduledJobsRouter } from './routes/scheduledJobs';
+
+/** The control API: `/api/**` behind the bearer token, and the OAuth redirect Asana sends browsers to. */
+export function createApp(deps: ApiDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use(oauthRedirectRouter(deps));
+
+  const api = express.Router();
+  api.use(requireBearerToken(deps.apiToken));
+  api.use(express.json({ limit: '1mb' }));
+  api.use(profilesRouter(deps));
+  api.use(authorizeRouter(deps));
+  api.use(scheduledJobsRouter(deps));
+  api.use((req, res) => sendProblem(res, notFound(`${req.method} ${req.baseUrl}${req.path}`)));
+  app.use('/api', api);
+
+  app.use(problemHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,19 @@
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/pool';
+import type { Logger } from '../logger';
+import type { SecretBox } from '../secrets/secretBox';
+
+export interface ApiDeps {
+  db: Db;
+  box: SecretBox;
+  temporal: Client;
+  taskQueue: string;
+  apiToken: string;
+  /** Where this API is reachable from a browser; the OAuth redirect URL is built from it. */
+  publicBaseUrl: string;
+  /** The Asana a new profile connects to unless it names another. */
+  defaultAsanaBaseUrl: string;
+  analyzeActivityMaxDays: number;
+  logger: Logger;
+  now?: () => Date;
+}

@@ -1,0 +1,145 @@
+import crypto from 'node:crypto';
+import { Router, type Request } from 'express';
+import { WorkflowIdReusePolicy } from '@temporalio/client';
+import type { ApiDeps } from '../deps';
+import { notFound } from '../problem';
+import { createProfileSchema, DAY, paginationSchema, patchProfileSchema, profileIdSchema } from '../schemas';
+import { profileWorkflowId, type ProfileOptions, type ProfileState } from '../../profiles/types';
+import { deleteProfileRow, getProfileRow, insertProfile, listProfileRows, profileView, setDisplayName, updateConnection } from '../../profiles/profileStore';
+import { getConnection } from '../../profiles/connectionStore';
+import { PROFILE_ID, PROFILE_STATUS } from '../../temporal/searchAttributes';
+import {
+  changeOptionsUpdate,
+  connectionChangedUpdate,
+  deleteProfileUpdate,
+  publishUpdate,
+  unpublishUpdate,
+  validateUpdate,
+} from '../../workflows/profile/definitions';
+
+export function profilesRouter(deps: ApiDeps): Router {
+  const { db, box, temporal } = deps;
+  const now = deps.now ?? (() => new Date());
+  const router = Router();
+  const handle = (id: string) => temporal.workflow.getHandle(profileWorkflowId(id));
+
+  async function loadView(id: string) {
+    const row = await getProfileRow(db, id);
+    if (!row) throw notFound(`Profile ${id}`);
+    return profileView(row, await getConnection(db, id));
+  }
+
+  /** Parses the `{id}` path parameter and answers 404 for a profile that does not exist. */
+  async function profileParam(req: Request): Promise<string> {
+    const parsed = profileIdSchema.safeParse(req.params.id);
+    if (!parsed.success || !(await getProfileRow(db, parsed.data))) throw notFound(`Profile ${String(req.params.id)}`);
+    return parsed.data;
+  }
+
+  router.post('/profiles', async (req, res) => {
+    const at = now();
+    const body = createProfileSchema(at, deps.analyzeActivityMaxDays).parse(req.body ?? {});
+    const id = crypto.randomUUID();
+    const options: ProfileOptions = {
+      downloadSubscriptions: true,
+      downloadActivity: body.options?.downloadActivity ?? true,
+      analyzeActivityFrom: body.options?.analyzeActivityFrom ?? new Date(at.getTime() - 60 * DAY).toISOString(),
+      reclaimSubscriptions: body.options?.reclaimSubscriptions ?? true,
+    };
+    const state: ProfileState = {
+      profileId: id,
+      status: 'draft',
+      options,
+      connectionVersion: 1,
+      authorized: false,
+      validation: null,
+      validationStaleReason: null,
+      schedules: [],
+    };
+    // The row and the workflow appear together: if the workflow cannot start, the insert rolls back.
+    await db.withTransaction(async (tx) => {
+      await insertProfile(tx, box, {
+        id,
+        displayName: body.displayName,
+        options,
+        connection: {
+          baseUrl: body.connection?.baseUrl ?? deps.defaultAsanaBaseUrl,
+          redirectUrl: `${deps.publicBaseUrl}/oauth_redirect`,
+          clientId: body.connection?.clientId,
+          clientSecret: body.connection?.clientSecret,
+          workspaceGid: body.connection?.workspaceGid,
+        },
+      });
+      await temporal.workflow.start('profileWorkflow', {
+        workflowId: profileWorkflowId(id),
+        taskQueue: deps.taskQueue,
+        args: [{ state }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: [
+          { key: PROFILE_ID, value: id },
+          { key: PROFILE_STATUS, value: 'draft' },
+        ],
+        memo: { displayName: body.displayName },
+      });
+    });
+    res.status(201).location(`/api/profiles/${id}`).json(await loadView(id));
+  });
+
+  router.get('/profiles', async (req, res) => {
+    const page = paginationSchema.parse(req.query);
+    const { rows, total } = await listProfileRows(db, page.limit, page.offset);
+    const items = await Promise.all(rows.map(async (r) => profileView(r, await getConnection(db, r.id))));
+    res.json({ items, total, limit: page.limit, offset: page.offset });
+  });
+
+  router.get('/profiles/:id', async (req, res) => {
+    res.json(await loadView(await profileParam(req)));
+  });
+
+  router.patch('/profiles/:id', async (req, res) => {
+    const id = await profileParam(req);
+    // Everything is checked before anything is written, so a rejected request changes nothing.
+    const body = patchProfileSchema(now(), deps.analyzeActivityMaxDays).parse(req.body ?? {});
+    if (body.displayName !== undefined) await setDisplayName(db, id, body.displayName);
+    if (body.connection && Object.keys(body.connection).length > 0) {
+      const change = body.connection;
+      const { version, tokensDropped } = await db.withTransaction((tx) => updateConnection(tx, box, id, change));
+      const connection = await getConnection(db, id);
+      await handle(id).executeUpdate(connectionChangedUpdate, {
+        args: [{ connectionVersion: version, authorized: connection?.hasTokens ?? false, reason: tokensDropped ? 'the connection\'s app changed; authorize again' : 'the connection changed' }],
+      });
+    }
+    if (body.options && Object.keys(body.options).length > 0) {
+      const { downloadSubscriptions: _alwaysOn, ...change } = body.options;
+      await handle(id).executeUpdate(changeOptionsUpdate, { args: [change] });
+    }
+    res.json(await loadView(id));
+  });
+
+  router.delete('/profiles/:id', async (req, res) => {
+    const id = await profileParam(req);
+    await handle(id).executeUpdate(deleteProfileUpdate);
+    await deleteProfileRow(db, id);
+    res.status(204).end();
+  });
+
+  router.post('/profiles/:id/validate', async (req, res) => {
+    const id = await profileParam(req);
+    const validation = await handle(id).executeUpdate(validateUpdate);
+    res.json({ validation, profile: await loadView(id) });
+  });
+
+  router.post('/profiles/:id/publish', async (req, res) => {
+    const id = await profileParam(req);
+    await handle(id).executeUpdate(publishUpdate);
+    res.json(await loadView(id));
+  });
+
+  router.post('/profiles/:id/unpublish', async (req, res) => {
+    const id = await profileParam(req);
+    await handle(id).executeUpdate(unpublishUpdate);
+    res.json(await loadView(id));
+  });
+
+  return router;
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+const DAY_MS = 86_400_000;
+
+/** `downloadSubscriptions` may be sent, but only as true. */
+const downloadSubscriptions = z
+  .boolean()
+  .refine((v) => v, { message: 'downloadSubscriptions is always on: every other run builds on the subscription download, so it cannot be turned off.' });
+
+export function optionsSchema(now: Date, maxDays: number) {
+  const earliest = new Date(now.getTime() - maxDays * DAY_MS);
+  return z
+    .object({
+      downloadSubscriptions: downloadSubscriptions.optional(),
+      downloadActivity: z.boolean().optional(),
+      analyzeActivityFrom: z.iso
+        .datetime({ offset: true })
+        .refine((v) => Date.parse(v) >= earliest.getTime() - 60_000, {
+          message: `analyzeActivityFrom can reach back at most ${maxDays} days (earliest ${earliest.toISOString()}).`,
+        })
+        .refine((v) => Date.parse(v) <= now.getTime() + 60_000, { message: 'analyzeActivityFrom cannot be in the future.' })
+        .transform((v) => new Date(v).toISOString())
+        .optional(),
+      reclaimSubscriptions: z.boolean().optional(),
+    })
+    .strict();
+}
+
+const gid = z.string().regex(/^\d{1,30}$/, 'must be an Asana gid (digits)');
+
+export const connectionInputSchema = z
+  .object({
+    baseUrl: z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, '')).optional(),
+    clientId: z.string().trim().min(1).max(200).optional(),
+    clientSecret: z.string().min(1).max(500).optional(),
+    workspaceGid: gid.nullable().optional(),
+  })
+  .strict();
+
+const displayName = z.string().trim().min(1, 'displayName must not be empty').max(200);
+
+export function createProfileSchema(now: Date, maxDays: number) {
+  return z
+    .object({
+      displayName,
+      options: optionsSchema(now, maxDays).optional(),
+      connection: connectionInputSchema.optional(),
+    })
+    .strict();
+}
+
+export function patchProfileSchema(now: Date, maxDays: number) {
+  return z
+    .object({
+      displayName: displayName.optional(),
+      options: optionsSchema(now, maxDays).optional(),
+      connection: connectionInputSchema.optional(),
+    })
+    .strict();
+}
+
+export const paginationSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const profileIdSchema = z.uuid({ message: 'is not a profile ID' });
+export const DAY = DAY_MS;

@@ -1,0 +1,308 @@
+// The Asana REST client the activities use. It owns the two things every call must get right:
+// answering a 401 with one token refresh, and never sending again before a 429's Retry-After has
+// passed. Anything it cannot settle in-process is thrown as a typed error for `toActivityFailure`.
+import type { Logger } from 'pino';
+import { apiErrorOf, dataOf, pageOf, parseJson } from './envelope';
+import { AsanaAuthError, AsanaRateLimitError, OAuthError } from './errors';
+import { parseRetryAfter, send, sleepUntil } from './http';
+import type {
+  AuditLogActorType,
+  AuditLogEvent,
+  Page,
+  TokenProvider,
+  User,
+  UserWorkspaceMembership,
+  Workspace,
+  WorkspaceMembership,
+} from './types';
+
+export type { TokenProvider } from './types';
+export { AsanaApiError, AsanaAuthError, AsanaRateLimitError, AsanaUnavailableError, OAuthError } from './errors';
+
+export interface WaitInfo {
+  reason: 'rate_limit';
+  /** How much of the wait is left. */
+  waitMs: number;
+}
+
+export interface AsanaClientOptions {
+  /** Origin such as https://app.asana.com; the API is under `/api/1.0`. */
+  baseUrl: string;
+  tokens: TokenProvider;
+  logger?: Logger;
+  /** How many 429s one call may sit out in-process before giving up. Default 5. */
+  maxRateLimitWaits?: number;
+  /** The longest Retry-After waited out in-process; longer ones are thrown to Temporal. Default 60 s. */
+  maxRateLimitWaitMs?: number;
+  /**
+   * Called before each rate-limit wait and again every `waitTickMs` while it lasts, so an activity
+   * can heartbeat through a wait longer than its heartbeat timeout.
+   */
+  onWait?: (info: WaitInfo) => void | Promise<void>;
+  /** Default 10 s. */
+  waitTickMs?: number;
+  /** Per request, body included. Default 30 s. */
+  timeoutMs?: number;
+  /** Aborts requests and waits, e.g. an activity's cancellation signal; its reason is rethrown. */
+  signal?: AbortSignal;
+}
+
+export interface MembershipPageOptions {
+  /** Default: user.name, user.email and the flags and dates a licence download needs. */
+  optFields?: string[];
+  /** 1 to 100; default 100. */
+  limit?: number;
+  /** Resume from a cursor a previous page gave. */
+  offset?: string;
+}
+
+export interface AuditLogPageOptions {
+  startAt?: Date | string;
+  endAt?: Date | string;
+  eventType?: string;
+  actorType?: AuditLogActorType;
+  actorGid?: string;
+  resourceGid?: string;
+  limit?: number;
+  /** Resume from a stored watermark. */
+  offset?: string;
+}
+
+export const DEFAULT_MEMBERSHIP_FIELDS = [
+  'user.name',
+  'user.email',
+  'is_active',
+  'is_admin',
+  'is_guest',
+  'is_view_only',
+  'created_at',
+];
+
+const USER_MEMBERSHIP_FIELDS = ['workspace', 'workspace.name', 'is_active', 'is_admin', 'is_guest', 'is_view_only'];
+const WORKSPACE_FIELDS = ['name', 'is_organization'];
+
+type Query = Record<string, string | number | undefined>;
+
+interface RequestSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Query;
+  body?: unknown;
+}
+
+export class AsanaClient {
+  private readonly apiBase: string;
+  private readonly tokens: TokenProvider;
+  private readonly logger: Logger | undefined;
+  private readonly maxRateLimitWaits: number;
+  private readonly maxRateLimitWaitMs: number;
+  private readonly onWait: AsanaClientOptions['onWait'];
+  private readonly waitTickMs: number;
+  private readonly timeoutMs: number;
+  private readonly signal: AbortSignal | undefined;
+
+  constructor(opts: AsanaClientOptions) {
+    this.apiBase = `${opts.baseUrl.replace(/\/+$/, '')}/api/1.0`;
+    this.tokens = opts.tokens;
+    this.logger = opts.logger;
+    this.maxRateLimitWaits = opts.maxRateLimitWaits ?? 5;
+    this.maxRateLimitWaitMs = opts.maxRateLimitWaitMs ?? 60_000;
+    this.onWait = opts.onWait;
+    this.waitTickMs = opts.waitTickMs ?? 10_000;
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.signal = opts.signal;
+  }
+
+  async getMe(optFields?: string[]): Promise<User> {
+    const json = await this.request({ method: 'GET', path: '/users/me', query: { opt_fields: joinFields(optFields) } });
+    return dataOf<User>(json, 'GET /users/me');
+  }
+
+  async getWorkspace(workspaceGid: string, optFields: string[] = WORKSPACE_FIELDS): Promise<Workspace> {
+    const path = `/workspaces/${seg(workspaceGid)}`;
+    const json = await this.request({ method: 'GET', path, query: { opt_fields: joinFields(optFields) } });
+    return dataOf<Workspace>(json, `GET ${path}`);
+  }
+
+  async listWorkspaces(optFields: string[] = WORKSPACE_FIELDS): Promise<Workspace[]> {
+    return this.collect<Workspace>('/workspaces', { opt_fields: joinFields(optFields) });
+  }
+
+  /** The workspaces `userGid` (or `'me'`) belongs to, with `is_admin`. */
+  async getUserWorkspaceMemberships(
+    userGid: string,
+    optFields: string[] = USER_MEMBERSHIP_FIELDS,
+  ): Promise<UserWorkspaceMembership[]> {
+    return this.collect<UserWorkspaceMembership>(`/users/${seg(userGid)}/workspace_memberships`, {
+      opt_fields: joinFields(optFields),
+    });
+  }
+
+  /**
+   * Every membership of a workspace, a page at a time, ending after the page whose `next_page` is
+   * null. Persisting `nextOffset` after each page lets a retried activity resume there.
+   */
+  async *workspaceMembershipPages(
+    workspaceGid: string,
+    opts: MembershipPageOptions = {},
+  ): AsyncGenerator<Page<WorkspaceMembership>, void, undefined> {
+    const path = `/workspaces/${seg(workspaceGid)}/workspace_memberships`;
+    const base: Query = { opt_fields: joinFields(opts.optFields ?? DEFAULT_MEMBERSHIP_FIELDS), limit: opts.limit ?? 100 };
+    let offset = opts.offset;
+    for (;;) {
+      const json = await this.request({ method: 'GET', path, query: { ...base, offset } });
+      const page = pageOf<WorkspaceMembership>(json, `GET ${path}`);
+      yield page;
+      if (page.nextOffset === null) return;
+      offset = page.nextOffset;
+    }
+  }
+
+  /**
+   * Audit-log events oldest first. Asana keeps handing out `next_page` while the filters match, so
+   * the walk ends at the first page with no events (still yielded: its `nextOffset` is the newest
+   * cursor) or when `next_page` is null. Keep the last non-null `nextOffset` as the watermark.
+   */
+  async *auditLogEventPages(
+    workspaceGid: string,
+    opts: AuditLogPageOptions = {},
+  ): AsyncGenerator<Page<AuditLogEvent>, void, undefined> {
+    const path = `/workspaces/${seg(workspaceGid)}/audit_log_events`;
+    const base: Query = {
+      start_at: isoOf(opts.startAt),
+      end_at: isoOf(opts.endAt),
+      event_type: opts.eventType,
+      actor_type: opts.actorType,
+      actor_gid: opts.actorGid,
+      resource_gid: opts.resourceGid,
+      limit: opts.limit,
+    };
+    let offset = opts.offset;
+    for (;;) {
+      const json = await this.request({ method: 'GET', path, query: { ...base, offset } });
+      const page = pageOf<AuditLogEvent>(json, `GET ${path}`);
+      yield page;
+      if (page.data.length === 0 || page.nextOffset === null) return;
+      offset = page.nextOffset;
+    }
+  }
+
+  /** Removes the user from the workspace or organization (the caller must be an admin). */
+  async removeUser(workspaceGid: string, userGid: string): Promise<void> {
+    await this.request({
+      method: 'POST',
+      path: `/workspaces/${seg(workspaceGid)}/removeUser`,
+      body: { data: { user: userGid } },
+    });
+  }
+
+  /** Short lists (a user's workspaces) read whole. */
+  private async collect<T>(path: string, query: Query): Promise<T[]> {
+    const out: T[] = [];
+    let offset: string | undefined;
+    for (;;) {
+      const json = await this.request({ method: 'GET', path, query: { ...query, limit: 100, offset } });
+      const page = pageOf<T>(json, `GET ${path}`);
+      out.push(...page.data);
+      if (page.nextOffset === null) return out;
+      offset = page.nextOffset;
+    }
+  }
+
+  private async request(spec: RequestSpec): Promise<unknown> {
+    const what = `${spec.method} ${spec.path}`;
+    const url = this.urlOf(spec);
+    let token = await this.tokenCall(() => this.tokens.getAccessToken());
+    let refreshed = false;
+    let waits = 0;
+    for (;;) {
+      const started = performance.now();
+      const res = await send(url, this.initOf(spec, token), { timeoutMs: this.timeoutMs, signal: this.signal, what });
+      const receivedAt = performance.now();
+      this.logger?.debug({ method: spec.method, path: spec.path, status: res.status, ms: Math.round(receivedAt - started) }, 'asana request');
+
+      if (res.status === 401) {
+        if (refreshed) {
+          throw new AsanaAuthError(
+            `${what}: Asana refused a freshly refreshed access token; re-authorize the profile`,
+            'token_rejected',
+          );
+        }
+        this.logger?.info({ path: spec.path }, 'asana access token refused; refreshing');
+        const rejected = token;
+        token = await this.tokenCall(() => this.tokens.refreshAccessToken(rejected));
+        refreshed = true;
+        continue;
+      }
+
+      if (res.status === 429) {
+        const waitMs = parseRetryAfter(res.headers.get('retry-after'));
+        if (waits >= this.maxRateLimitWaits || waitMs > this.maxRateLimitWaitMs) {
+          throw new AsanaRateLimitError(waitMs, `${what}: Asana rate limit in force; retry in ${Math.ceil(waitMs / 1000)} s`);
+        }
+        waits += 1;
+        this.logger?.info({ path: spec.path, waitMs, attempt: waits }, 'asana rate limit; waiting');
+        // Retry-After counts from Asana's answer, so the deadline is fixed before anything else runs.
+        await this.waitOut(receivedAt + waitMs, waitMs);
+        continue;
+      }
+
+      if (res.status < 200 || res.status >= 300) throw apiErrorOf(res.status, res.body, what);
+      return res.body === '' ? {} : parseJson(res.body, what);
+    }
+  }
+
+  private async waitOut(deadline: number, waitMs: number): Promise<void> {
+    await this.onWait?.({ reason: 'rate_limit', waitMs });
+    for (;;) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return;
+      const tickEnd = Math.min(deadline, performance.now() + this.waitTickMs);
+      await sleepUntil(tickEnd, this.signal);
+      const left = deadline - performance.now();
+      if (left > 0) await this.onWait?.({ reason: 'rate_limit', waitMs: Math.ceil(left) });
+    }
+  }
+
+  /** Token provider failures that mean the grant is gone become `AsanaAuthError`. */
+  private async tokenCall(fn: () => Promise<string>): Promise<string> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof OAuthError && err.error === 'invalid_grant') {
+        throw new AsanaAuthError(
+          "Asana revoked the connection's authorization (invalid_grant); re-authorize the profile",
+          'grant_revoked',
+        );
+      }
+      throw err;
+    }
+  }
+
+  private urlOf(spec: RequestSpec): string {
+    const url = new URL(`${this.apiBase}${spec.path}`);
+    for (const [k, v] of Object.entries(spec.query ?? {})) {
+      if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    }
+    return url.toString();
+  }
+
+  private initOf(spec: RequestSpec, token: string): RequestInit {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    if (spec.body === undefined) return { method: spec.method, headers };
+    headers['content-type'] = 'application/json';
+    return { method: spec.method, headers, body: JSON.stringify(spec.body) };
+  }
+}
+
+function joinFields(fields: string[] | undefined): string | undefined {
+  return fields && fields.length > 0 ? fields.join(',') : undefined;
+}
+
+function isoOf(v: Date | string | undefined): string | undefined {
+  return v instanceof Date ? v.toISOString() : v;
+}
+
+function seg(gid: string): string {
+  return encodeURIComponent(gid);
+}

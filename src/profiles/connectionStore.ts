@@ -1,0 +1,108 @@
+import type { Db, Tx } from '../db/pool';
+import type { SecretBox } from '../secrets/secretBox';
+
+/** A connection as the service uses it internally; secrets are opened only where a request needs them. */
+export interface ConnectionRecord {
+  profileId: string;
+  baseUrl: string;
+  clientId: string | null;
+  hasClientSecret: boolean;
+  redirectUrl: string;
+  workspaceGid: string | null;
+  authorizedUserGid: string | null;
+  authorizedUserName: string | null;
+  authorizedAt: Date | null;
+  accessTokenExpiresAt: Date | null;
+  hasTokens: boolean;
+  version: number;
+}
+
+interface ConnectionRow {
+  profile_id: string;
+  base_url: string;
+  client_id: string | null;
+  client_secret_sealed: string | null;
+  redirect_url: string;
+  workspace_gid: string | null;
+  authorized_user_gid: string | null;
+  authorized_user_name: string | null;
+  authorized_at: Date | null;
+  access_token_expires_at: Date | null;
+  access_token_sealed: string | null;
+  refresh_token_sealed: string | null;
+  version: number;
+}
+
+const COLUMNS = `profile_id, base_url, client_id, client_secret_sealed, redirect_url, workspace_gid, authorized_user_gid,
+  authorized_user_name, authorized_at, access_token_expires_at, access_token_sealed, refresh_token_sealed, version`;
+
+function toRecord(row: ConnectionRow): ConnectionRecord {
+  return {
+    profileId: row.profile_id,
+    baseUrl: row.base_url,
+    clientId: row.client_id,
+    hasClientSecret: row.client_secret_sealed !== null,
+    redirectUrl: row.redirect_url,
+    workspaceGid: row.workspace_gid,
+    authorizedUserGid: row.authorized_user_gid,
+    authorizedUserName: row.authorized_user_name,
+    authorizedAt: row.authorized_at,
+    accessTokenExpiresAt: row.access_token_expires_at,
+    hasTokens: row.access_token_sealed !== null && row.refresh_token_sealed !== null,
+    version: row.version,
+  };
+}
+
+export async function getConnection(db: Pick<Db, 'query'> | Tx, profileId: string): Promise<ConnectionRecord | null> {
+  const rows = await db.query<ConnectionRow>(`SELECT ${COLUMNS} FROM connections WHERE profile_id = $1`, [profileId]);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+export interface ConnectionSecrets {
+  clientId: string;
+  clientSecret: string;
+  accessToken: string | null;
+  refreshToken: string | null;
+}
+
+/** Opens the connection's secrets; call only where a request to Asana needs them, never to build a response. */
+export async function openConnectionSecrets(db: Pick<Db, 'query'> | Tx, box: SecretBox, profileId: string, lock = false): Promise<ConnectionSecrets | null> {
+  const rows = await db.query<ConnectionRow>(
+    `SELECT ${COLUMNS} FROM connections WHERE profile_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+    [profileId],
+  );
+  const row = rows[0];
+  if (!row || !row.client_id || !row.client_secret_sealed) return null;
+  return {
+    clientId: row.client_id,
+    clientSecret: box.open(row.client_secret_sealed),
+    accessToken: row.access_token_sealed ? box.open(row.access_token_sealed) : null,
+    refreshToken: row.refresh_token_sealed ? box.open(row.refresh_token_sealed) : null,
+  };
+}
+
+export async function storeTokens(
+  tx: Pick<Db, 'query'> | Tx,
+  box: SecretBox,
+  profileId: string,
+  tokens: { accessToken: string; refreshToken: string; expiresAt: Date },
+  opts: { newGrant?: { userGid: string | null; userName: string | null } } = {},
+): Promise<number> {
+  const grant = opts.newGrant;
+  const rows = await tx.query<{ version: number }>(
+    `UPDATE connections SET access_token_sealed = $2, refresh_token_sealed = $3, access_token_expires_at = $4,
+        authorized_user_gid = CASE WHEN $5 THEN $6 ELSE authorized_user_gid END,
+        authorized_user_name = CASE WHEN $5 THEN $7 ELSE authorized_user_name END,
+        authorized_at = CASE WHEN $5 THEN now() ELSE authorized_at END,
+        version = version + CASE WHEN $5 THEN 1 ELSE 0 END,
+        updated_at = now()
+      WHERE profile_id = $1 RETURNING version`,
+    [profileId, box.seal(tokens.accessToken), box.seal(tokens.refreshToken), tokens.expiresAt, grant !== undefined, grant?.userGid ?? null, grant?.userName ?? null],
+  );
+  if (!rows[0]) throw new Error(`No connection for profile ${profileId}`);
+  return rows[0].version;
+}
+
+export async function setWorkspaceGid(db: Pick<Db, 'query'>, profileId: string, workspaceGid: string): Promise<void> {
+  await db.query('UPDATE connections SET workspace_gid = $2, updated_at = now() WHERE profile_id = $1 AND workspace_gid IS NULL', [profileId, workspaceGid]);
+}

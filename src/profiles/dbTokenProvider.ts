@@ -1,0 +1,47 @@
+import type { Db } from '../db/pool';
+import type { SecretBox } from '../secrets/secretBox';
+import type { TokenProvider } from '../asana/client';
+import { refreshTokens } from '../asana/oauth';
+import { AsanaAuthError } from '../asana/errors';
+import { openConnectionSecrets, storeTokens } from './connectionStore';
+
+// Refresh just before Asana would refuse the token, to spare a 401 round trip (short enough for short-lived tokens).
+const EARLY_REFRESH_MS = 5_000;
+
+/**
+ * Tokens of one profile's connection, kept sealed in PostgreSQL. A refresh takes the connection row's lock,
+ * so two activities (or two workers) that see the same expired token refresh it once: the second finds a
+ * newer token already stored and uses it.
+ */
+export function createDbTokenProvider(deps: { db: Db; box: SecretBox; profileId: string; baseUrl: string; now?: () => number }): TokenProvider {
+  const { db, box, profileId, baseUrl } = deps;
+  const now = deps.now ?? Date.now;
+
+  async function refreshAccessToken(rejected: string): Promise<string> {
+    return db.withTransaction(async (tx) => {
+      const secrets = await openConnectionSecrets(tx, box, profileId, true);
+      if (!secrets?.refreshToken) throw new AsanaAuthError('The connection holds no tokens; authorize the profile.');
+      if (secrets.accessToken && secrets.accessToken !== rejected) return secrets.accessToken;
+      const fresh = await refreshTokens({ baseUrl, clientId: secrets.clientId, clientSecret: secrets.clientSecret, refreshToken: secrets.refreshToken });
+      await storeTokens(tx, box, profileId, { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken, expiresAt: fresh.expiresAt });
+      return fresh.accessToken;
+    });
+  }
+
+  return {
+    async getAccessToken() {
+      const rows = await db.query<{ access_token_sealed: string | null; access_token_expires_at: Date | null }>(
+        'SELECT access_token_sealed, access_token_expires_at FROM connections WHERE profile_id = $1',
+        [profileId],
+      );
+      const row = rows[0];
+      if (!row?.access_token_sealed) throw new AsanaAuthError('The connection holds no tokens; authorize the profile.');
+      const token = box.open(row.access_token_sealed);
+      if (row.access_token_expires_at && row.access_token_expires_at.getTime() - EARLY_REFRESH_MS < now()) {
+        return refreshAccessToken(token);
+      }
+      return token;
+    },
+    refreshAccessToken,
+  };
+}

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Simulator, type RunningSimulator } from '../../src/simulator';
+import { api, control, start } from './helpers';
+
+const DAY = 86_400_000;
+
+function identity(sim: Simulator) {
+  return sim.state().members.map((m) => [m.gid, m.membershipGid, m.name, m.email, m.isAdmin, m.isGuest, m.isViewOnly, m.isActive].join('|'));
+}
+
+describe('scenario seeding', () => {
+  it('is deterministic for a seed and differs between seeds', () => {
+    const input = { seed: 42, members: 50, guests: 5, viewOnly: 5, admins: 2 };
+    const a = new Simulator({ scenario: input });
+    const b = new Simulator({ scenario: input });
+    expect(identity(a)).toEqual(identity(b));
+    expect(a.org.workspace.gid).toBe(b.org.workspace.gid);
+    expect(a.state().adminUserGid).toBe(b.state().adminUserGid);
+    const c = new Simulator({ scenario: { ...input, seed: 43 } });
+    expect(identity(c)).not.toEqual(identity(a));
+  });
+
+  it('builds the requested population', () => {
+    const sim = new Simulator({
+      scenario: { seed: 8, members: 200, guests: 20, viewOnly: 10, admins: 3, inactiveShare: 0.2, recentlyCreatedShare: 0.1, emailDomain: 'acme.test' },
+    });
+    const state = sim.state();
+    const members = state.members;
+    expect(members).toHaveLength(230);
+    expect(members.filter((m) => m.isAdmin)).toHaveLength(3);
+    expect(members.filter((m) => m.isGuest)).toHaveLength(20);
+    expect(members.filter((m) => m.isViewOnly)).toHaveLength(10);
+    expect(members.filter((m) => !m.isActive)).toHaveLength(1);
+    expect(members.filter((m) => !m.isActive && (m.isAdmin || m.isGuest || m.isViewOnly))).toHaveLength(0);
+    for (const [i, m] of members.entries()) expect(m.email).toMatch(new RegExp(`^[a-z]+\\.[a-z]+\\.${i + 1}@acme\\.test$`));
+    expect(new Set(members.map((m) => m.gid)).size).toBe(230);
+
+    const loaded = Date.parse(state.loadedAt);
+    const ages = members.map((m) => loaded - Date.parse(m.createdAt));
+    expect(Math.max(...ages)).toBeLessThanOrEqual(730 * DAY);
+    expect(ages.filter((a) => a < 20 * DAY)).toHaveLength(23);
+    const admin = members.find((m) => m.gid === state.adminUserGid);
+    expect(admin).toMatchObject({ isAdmin: true, isActive: true });
+    // Creation order is gid order, as in Asana.
+    const created = members.map((m) => Date.parse(m.createdAt));
+    expect(created).toEqual([...created].sort((x, y) => x - y));
+
+    const inactive = members.filter((m) => m.lastEventAt === null || loaded - Date.parse(m.lastEventAt) > 60 * DAY);
+    expect(inactive).toHaveLength(Math.round(0.2 * 228) + 1);
+    const active = members.filter((m) => !inactive.includes(m));
+    for (const m of active) expect(loaded - Date.parse(m.lastEventAt as string)).toBeLessThan(8 * DAY);
+  });
+
+  it('seeds a few hundred people with 60 days of history in well under a second', () => {
+    const t0 = performance.now();
+    const sim = new Simulator({ scenario: { seed: 1, members: 400, guests: 40, viewOnly: 20, admins: 4, days: 60, eventsPerUserPerDay: 3 } });
+    const seeded = performance.now() - t0;
+    expect(seeded).toBeLessThan(300);
+    // Reading the whole history (about 460 x 60 x 3 events) stays cheap as well.
+    const t1 = performance.now();
+    let total = 0;
+    let cursor = null;
+    for (;;) {
+      const page = sim.auditLog.read(cursor, {}, 1000, Date.now());
+      total += page.events.length;
+      if (!page.last) break;
+      cursor = page.last;
+    }
+    expect(total).toBeGreaterThan(40_000);
+    expect(performance.now() - t1).toBeLessThan(2000);
+  });
+
+  it('rejects impossible scenarios', () => {
+    expect(() => new Simulator({ scenario: { members: 2, admins: 3 } })).toThrow(/admins/);
+    expect(() => new Simulator({ scenario: { inactiveShare: 1.5 } })).toThrow(/inactiveShare/);
+    expect(() => new Simulator({ scenario: { emailDomain: 'not a domain' } })).toThrow(/emailDomain/);
+  });
+});
+
+describe('scenario over HTTP', () => {
+  let s: RunningSimulator;
+  beforeAll(async () => {
+    s = await start();
+  });
+  afterAll(() => s.close());
+
+  it('replaces the organization and its grants', async () => {
+    const oldToken = s.sim.issueToken().accessToken;
+    const res = await control(s.url, 'POST', '/scenario', {
+      seed: 77, members: 15, guests: 2, viewOnly: 1, admins: 2, inactiveShare: 0.1, eventsPerUserPerDay: 1, days: 30,
+      isOrganization: false, auditLog: 'enabled', workspaceName: 'Side Project',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ workspaceGid: expect.stringMatching(/^\d{16}$/), adminUserGid: expect.stringMatching(/^\d{16}$/) });
+    expect((await api(s.url, oldToken, '/users/me')).status).toBe(401);
+    const token = s.sim.issueToken().accessToken;
+    const ws = await api(s.url, token, `/workspaces/${res.body.workspaceGid}`);
+    expect(ws.body.data).toEqual({ gid: res.body.workspaceGid, resource_type: 'workspace', name: 'Side Project', is_organization: false, email_domains: [] });
+    const me = await api(s.url, token, '/users/me?opt_fields=name,workspaces');
+    expect(me.body.data).toEqual({ gid: res.body.adminUserGid, name: expect.any(String), workspaces: [{ gid: res.body.workspaceGid, resource_type: 'workspace', name: 'Side Project' }] });
+  });
+
+  it('adds people and events through the control API', async () => {
+    const user = await control(s.url, 'POST', '/users', { name: 'New Hire', createdAt: new Date(Date.now() - 3 * DAY).toISOString() });
+    expect(user.status).toBe(201);
+    expect(user.body).toMatchObject({ name: 'New Hire', isActive: true, lastEventAt: null });
+    const when = new Date(Date.now() - 60_000).toISOString();
+    const event = await control(s.url, 'POST', '/events', { actorGid: user.body.gid, eventType: 'user_logged_out', createdAt: when });
+    expect(event.body).toEqual({ gid: expect.any(String), createdAt: when, eventType: 'user_logged_out' });
+    const state = (await control(s.url, 'GET', '/state')).body;
+    expect(state.members.find((m: { gid: string }) => m.gid === user.body.gid).lastEventAt).toBe(when);
+  });
+});

@@ -1,0 +1,147 @@
+// A whole service for one test file: its own database and task queue, a simulator over HTTP, the real
+// Temporal dev server of the run, a worker and the API listening on loopback.
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { inject } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../../src/api/app';
+import { createLogger } from '../../src/logger';
+import { createSecretBox, type SecretBox } from '../../src/secrets/secretBox';
+import { createWorker } from '../../src/worker';
+import { installTemporalRuntime } from '../../src/temporal/runtime';
+import { startSimulator, type RunningSimulator } from '../../src/simulator';
+import type { Db } from '../../src/db/pool';
+import { createTestDatabase } from './database';
+
+export interface Harness {
+  apiUrl: string;
+  apiToken: string;
+  db: Db;
+  box: SecretBox;
+  sim: RunningSimulator;
+  temporal: Client;
+  taskQueue: string;
+  app: { clientId: string; clientSecret: string };
+  /** JSON request to the API with the bearer token (unless `token: null`). */
+  api(method: string, path: string, body?: unknown, opts?: { token?: string | null; headers?: Record<string, string> }): Promise<ApiResponse>;
+  /** POST/GET to the simulator's control endpoints. */
+  simControl(method: string, path: string, body?: unknown): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Follows the whole authorization-code flow: API → simulator consent → our redirect. */
+  authorize(profileId: string): Promise<ApiResponse>;
+  close(): Promise<void>;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  text: string;
+}
+
+export async function startHarness(opts: { scenario?: Record<string, unknown> } = {}): Promise<Harness> {
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test');
+  installTemporalRuntime(logger);
+  const db = await createTestDatabase();
+  const sim = await startSimulator({ port: 0, scenario: opts.scenario });
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  const temporal = new Client({ connection });
+  const taskQueue = `test-${crypto.randomBytes(5).toString('hex')}`;
+  const box = createSecretBox(crypto.randomBytes(32));
+  const apiToken = crypto.randomBytes(16).toString('hex');
+
+  let handler: http.RequestListener = (_req, res) => res.end();
+  const server = http.createServer((req, res) => handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  handler = createApp({
+    db,
+    box,
+    temporal,
+    taskQueue,
+    apiToken,
+    publicBaseUrl: apiUrl,
+    defaultAsanaBaseUrl: sim.url,
+    analyzeActivityMaxDays: 60,
+    logger,
+  });
+
+  const app = { clientId: `app-${taskQueue}`, clientSecret: crypto.randomBytes(18).toString('hex') };
+  await fetch(`${sim.url}/_sim/apps`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...app, redirectUris: [`${apiUrl}/oauth_redirect`, `${apiUrl}/oauth_redirect.do`] }),
+  });
+
+  const { worker, connection: workerConnection } = await createWorker({
+    address: inject('temporalAddress'),
+    namespace: 'default',
+    taskQueue,
+    deps: { db, box, temporal, taskQueue },
+    workflowBundlePath: inject('workflowBundlePath'),
+  });
+  const running = worker.run();
+
+  const api: Harness['api'] = async (method, path, body, o = {}) => {
+    const headers: Record<string, string> = { accept: 'application/json', ...o.headers };
+    const token = o.token === undefined ? apiToken : o.token;
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      redirect: 'manual',
+    });
+    return toResponse(res);
+  };
+
+  return {
+    apiUrl,
+    apiToken,
+    db,
+    box,
+    sim,
+    temporal,
+    taskQueue,
+    app,
+    api,
+    async simControl(method, path, body) {
+      const res = await fetch(`${sim.url}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`simulator ${method} ${path} answered ${res.status}: ${await res.text()}`);
+      return res.json();
+    },
+    async authorize(profileId) {
+      const start = await api('GET', `/api/profiles/${profileId}/oauth/authorize`);
+      if (start.status !== 200) return start;
+      const consent = await fetch(start.body.authorizeUrl as string, { redirect: 'manual' });
+      const location = consent.headers.get('location');
+      if (consent.status !== 302 || !location) throw new Error(`simulator consent answered ${consent.status}`);
+      return toResponse(await fetch(location, { redirect: 'manual', headers: { accept: 'application/json' } }));
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await workerConnection.close();
+      await connection.close();
+      await new Promise((resolve) => server.close(resolve));
+      await sim.close();
+      await db.close();
+    },
+  };
+}
+
+async function toResponse(res: Response): Promise<ApiResponse> {
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON (an HTML page): the text is there
+  }
+  return { status: res.status, headers: res.headers, body, text };
+}

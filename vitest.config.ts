@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    globalSetup: ['test/support/globalSetup.ts'],
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: one Temporal server and one PostgreSQL are shared by every file.
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+  },
+});
