@@ -5,6 +5,7 @@ import { notFound, problemHandler, sendProblem } from './problem';
 import { profilesRouter } from './routes/profiles';
 import { authorizeRouter, oauthRedirectRouter } from './routes/oauth';
 import { scheduledJobsRouter } from './routes/scheduledJobs';
+import { listsRouter } from './routes/lists';
 
 /** The control API: `/api/**` behind the bearer token, and the OAuth redirect Asana sends browsers to. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -22,6 +23,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(profilesRouter(deps));
   api.use(authorizeRouter(deps));
   api.use(scheduledJobsRouter(deps));
+  api.use(listsRouter(deps));
   api.use((req, res) => sendProblem(res, notFound(`${req.method} ${req.baseUrl}${req.path}`)));
   app.use('/api', api);
 

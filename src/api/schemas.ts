@@ -22,6 +22,8 @@ export function optionsSchema(now: Date, maxDays: number) {
         .transform((v) => new Date(v).toISOString())
         .optional(),
       reclaimSubscriptions: z.boolean().optional(),
+      reclaimCapPercent: z.number().min(0).max(100).optional(),
+      reclaimDryRun: z.boolean().optional(),
     })
     .strict();
 }

@@ -9,6 +9,10 @@ export interface ProfileOptions {
   /** ISO timestamp: the first activity pull starts here, whatever the profile's age. */
   analyzeActivityFrom: string;
   reclaimSubscriptions: boolean;
+  /** At most this share (percent) of active seats is reclaimed in one run; the rest waits for the next. */
+  reclaimCapPercent: number;
+  /** Reclaim runs record what they would remove and remove nothing. */
+  reclaimDryRun: boolean;
 }
 
 export type ValidationApi = 'Download Subscriptions' | 'Calculate Activity';

@@ -112,10 +112,6 @@ export class Organization {
     }
     return lo;
   }
-
-  isMember(member: Member): boolean {
-    return member.removedAt === null;
-  }
 }
 
 export function isValidUserRef(ref: string): boolean {

@@ -5,7 +5,7 @@ import type { ProfileState } from '../../src/profiles/types';
 const base: ProfileState = {
   profileId: 'p1',
   status: 'published',
-  options: { downloadSubscriptions: true, downloadActivity: true, analyzeActivityFrom: '2026-10-01T00:00:00.000Z', reclaimSubscriptions: true },
+  options: { downloadSubscriptions: true, downloadActivity: true, analyzeActivityFrom: '2026-10-01T00:00:00.000Z', reclaimSubscriptions: true, reclaimCapPercent: 10, reclaimDryRun: false },
   connectionVersion: 2,
   authorized: true,
   validation: { passed: true, checkedAt: '2026-11-01T00:00:00.000Z', checks: [], basis: { connectionVersion: 2, downloadActivity: true } },

@@ -45,6 +45,8 @@ export function profilesRouter(deps: ApiDeps): Router {
       downloadActivity: body.options?.downloadActivity ?? true,
       analyzeActivityFrom: body.options?.analyzeActivityFrom ?? new Date(at.getTime() - 60 * DAY).toISOString(),
       reclaimSubscriptions: body.options?.reclaimSubscriptions ?? true,
+      reclaimCapPercent: body.options?.reclaimCapPercent ?? 10,
+      reclaimDryRun: body.options?.reclaimDryRun ?? false,
     };
     const state: ProfileState = {
       profileId: id,

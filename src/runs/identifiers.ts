@@ -1,0 +1,28 @@
+// Subscription identifiers: the licence type a membership carries, derived from Asana's membership flags.
+
+export interface MembershipFlags {
+  is_guest?: boolean | null;
+  is_view_only?: boolean | null;
+}
+
+/** The licence types the service knows; each becomes a software model on first sight. */
+export const KNOWN_IDENTIFIERS: Readonly<Record<string, { edition: string }>> = {
+  member: { edition: 'Member' },
+  guest: { edition: 'Guest' },
+  view_only: { edition: 'View-only member' },
+};
+
+/**
+ * Combinations the service has no licence type for (a view-only guest, say) keep an identifier of their
+ * own: they are listed as unrecognized until an operator maps them to a model.
+ */
+export function identifierFor(flags: MembershipFlags): string {
+  if (flags.is_guest && flags.is_view_only) return 'guest_view_only';
+  if (flags.is_guest) return 'guest';
+  if (flags.is_view_only) return 'view_only';
+  return 'member';
+}
+
+export function isKnownIdentifier(identifier: string): boolean {
+  return Object.hasOwn(KNOWN_IDENTIFIERS, identifier);
+}

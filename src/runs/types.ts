@@ -1,0 +1,30 @@
+// Plain data shared by the run workflows, their activities and the API.
+
+export type JobKind = 'download' | 'activity' | 'reclaim' | 'reconcile';
+export type JobTrigger = 'schedule' | 'on_demand' | 'after_activity';
+export const JOB_KINDS: readonly JobKind[] = ['download', 'activity', 'reclaim', 'reconcile'];
+
+/** Knobs an operator (or a test) can turn per run; the defaults suit production. */
+export interface RunTuning {
+  /** How long an activity may go without a heartbeat before Temporal retries it elsewhere. */
+  heartbeatTimeoutSeconds?: number;
+  /** How many candidates one reclaim activity handles before reporting back. */
+  reclaimBatchSize?: number;
+}
+
+/** What a schedule (or `POST .../runs`) passes to a run workflow. */
+export interface RunInput {
+  profileId: string;
+  trigger?: JobTrigger;
+  tuning?: RunTuning;
+}
+
+/** Counts a run reports; never lists of users (payloads stay small whatever the organization's size). */
+export type Counts = Record<string, number>;
+
+export const runWorkflowType: Record<JobKind, string> = {
+  download: 'downloadSubscriptionsWorkflow',
+  activity: 'refreshActivityWorkflow',
+  reclaim: 'reclaimWorkflow',
+  reconcile: 'reconcileWorkflow',
+};
