@@ -1,4 +1,8 @@
 import { createProfileActivities, type ProfileActivityDeps } from './profileActivities';
+import { createJobActivities } from './jobActivities';
+import { createDownloadActivities } from './downloadActivities';
+import { createActivityAnalysisActivities } from './activityAnalysisActivities';
+import { createReclaimActivities } from './reclaimActivities';
 
 export type ActivityDeps = ProfileActivityDeps;
 
@@ -6,6 +10,10 @@ export type ActivityDeps = ProfileActivityDeps;
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createProfileActivities(deps),
+    ...createJobActivities(deps),
+    ...createDownloadActivities(deps),
+    ...createActivityAnalysisActivities(deps),
+    ...createReclaimActivities(deps),
   };
 }
 

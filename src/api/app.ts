@@ -6,6 +6,7 @@ import { profilesRouter } from './routes/profiles';
 import { authorizeRouter, oauthRedirectRouter } from './routes/oauth';
 import { scheduledJobsRouter } from './routes/scheduledJobs';
 import { listsRouter } from './routes/lists';
+import { runsRouter } from './routes/runs';
 
 /** The control API: `/api/**` behind the bearer token, and the OAuth redirect Asana sends browsers to. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -24,6 +25,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(authorizeRouter(deps));
   api.use(scheduledJobsRouter(deps));
   api.use(listsRouter(deps));
+  api.use(runsRouter(deps));
   api.use((req, res) => sendProblem(res, notFound(`${req.method} ${req.baseUrl}${req.path}`)));
   app.use('/api', api);
 

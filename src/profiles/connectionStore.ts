@@ -14,6 +14,8 @@ export interface ConnectionRecord {
   authorizedAt: Date | null;
   accessTokenExpiresAt: Date | null;
   hasTokens: boolean;
+  /** Set when a run found the grant revoked; cleared by the next authorization. */
+  authError: string | null;
   version: number;
 }
 
@@ -30,11 +32,12 @@ interface ConnectionRow {
   access_token_expires_at: Date | null;
   access_token_sealed: string | null;
   refresh_token_sealed: string | null;
+  auth_error: string | null;
   version: number;
 }
 
 const COLUMNS = `profile_id, base_url, client_id, client_secret_sealed, redirect_url, workspace_gid, authorized_user_gid,
-  authorized_user_name, authorized_at, access_token_expires_at, access_token_sealed, refresh_token_sealed, version`;
+  authorized_user_name, authorized_at, access_token_expires_at, access_token_sealed, refresh_token_sealed, auth_error, version`;
 
 function toRecord(row: ConnectionRow): ConnectionRecord {
   return {
@@ -49,6 +52,7 @@ function toRecord(row: ConnectionRow): ConnectionRecord {
     authorizedAt: row.authorized_at,
     accessTokenExpiresAt: row.access_token_expires_at,
     hasTokens: row.access_token_sealed !== null && row.refresh_token_sealed !== null,
+    authError: row.auth_error,
     version: row.version,
   };
 }
@@ -94,6 +98,7 @@ export async function storeTokens(
         authorized_user_gid = CASE WHEN $5 THEN $6 ELSE authorized_user_gid END,
         authorized_user_name = CASE WHEN $5 THEN $7 ELSE authorized_user_name END,
         authorized_at = CASE WHEN $5 THEN now() ELSE authorized_at END,
+        auth_error = CASE WHEN $5 THEN NULL ELSE auth_error END,
         version = version + CASE WHEN $5 THEN 1 ELSE 0 END,
         updated_at = now()
       WHERE profile_id = $1 RETURNING version`,

@@ -1,3 +1,6 @@
 // Every workflow the worker registers; the SDK bundles this file and what it imports.
 export { profileWorkflow } from './profile/profileWorkflow';
-export { downloadSubscriptionsWorkflow, refreshActivityWorkflow, reconcileWorkflow } from './runs/scheduledRuns';
+export { downloadSubscriptionsWorkflow } from './runs/download';
+export { refreshActivityWorkflow } from './runs/refreshActivity';
+export { reclaimWorkflow } from './runs/reclaim';
+export { reconcileWorkflow } from './runs/reconcile';

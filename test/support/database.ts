@@ -5,7 +5,7 @@ import { createDb, type Db } from '../../src/db/pool';
 import { createLogger } from '../../src/logger';
 
 /** A fresh, migrated database for one test file, cloned from the run's template. */
-export async function createTestDatabase(): Promise<Db> {
+export async function createTestDatabase(): Promise<Db & { url: string }> {
   const adminUrl = inject('postgresAdminUrl');
   const name = `t_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -17,5 +17,5 @@ export async function createTestDatabase(): Promise<Db> {
   }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return createDb(url.toString(), createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test-db'));
+  return Object.assign(createDb(url.toString(), createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test-db')), { url: url.toString() });
 }

@@ -16,6 +16,8 @@ import { createTestDatabase } from './database';
 
 export interface Harness {
   apiUrl: string;
+  /** What a worker in another process needs to join this harness (see startWorkerProcess). */
+  workerEnv: Record<string, string>;
   apiToken: string;
   db: Db;
   box: SecretBox;
@@ -39,7 +41,13 @@ export interface ApiResponse {
   text: string;
 }
 
-export async function startHarness(opts: { scenario?: Record<string, unknown> } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  scenario?: Record<string, unknown>;
+  /** false: no worker in this process; start one with startWorkerProcess (to kill it like a crash). */
+  inProcessWorker?: boolean;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test');
   installTemporalRuntime(logger);
   const db = await createTestDatabase();
@@ -47,7 +55,8 @@ export async function startHarness(opts: { scenario?: Record<string, unknown> } 
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   const temporal = new Client({ connection });
   const taskQueue = `test-${crypto.randomBytes(5).toString('hex')}`;
-  const box = createSecretBox(crypto.randomBytes(32));
+  const key = crypto.randomBytes(32);
+  const box = createSecretBox(key);
   const apiToken = crypto.randomBytes(16).toString('hex');
 
   let handler: http.RequestListener = (_req, res) => res.end();
@@ -73,14 +82,17 @@ export async function startHarness(opts: { scenario?: Record<string, unknown> } 
     body: JSON.stringify({ ...app, redirectUris: [`${apiUrl}/oauth_redirect`, `${apiUrl}/oauth_redirect.do`] }),
   });
 
-  const { worker, connection: workerConnection } = await createWorker({
-    address: inject('temporalAddress'),
-    namespace: 'default',
-    taskQueue,
-    deps: { db, box, temporal, taskQueue },
-    workflowBundlePath: inject('workflowBundlePath'),
-  });
-  const running = worker.run();
+  const inProcess =
+    opts.inProcessWorker === false
+      ? null
+      : await createWorker({
+          address: inject('temporalAddress'),
+          namespace: 'default',
+          taskQueue,
+          deps: { db, box, temporal, taskQueue },
+          workflowBundlePath: inject('workflowBundlePath'),
+        });
+  const running = inProcess?.worker.run();
 
   const api: Harness['api'] = async (method, path, body, o = {}) => {
     const headers: Record<string, string> = { accept: 'application/json', ...o.headers };
@@ -98,6 +110,13 @@ export async function startHarness(opts: { scenario?: Record<string, unknown> } 
 
   return {
     apiUrl,
+    workerEnv: {
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      ENCRYPTION_KEY: key.toString('hex'),
+      WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+    },
     apiToken,
     db,
     box,
@@ -124,9 +143,11 @@ export async function startHarness(opts: { scenario?: Record<string, unknown> } 
       return toResponse(await fetch(location, { redirect: 'manual', headers: { accept: 'application/json' } }));
     },
     async close() {
-      worker.shutdown();
-      await running;
-      await workerConnection.close();
+      if (inProcess) {
+        inProcess.worker.shutdown();
+        await running;
+        await inProcess.connection.close();
+      }
       await connection.close();
       await new Promise((resolve) => server.close(resolve));
       await sim.close();

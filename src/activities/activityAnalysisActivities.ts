@@ -1,0 +1,66 @@
+import { Context } from '@temporalio/activity';
+import type { Db } from '../db/pool';
+import type { SecretBox } from '../secrets/secretBox';
+import { AsanaApiError } from '../asana/errors';
+import { applyAuditPage, getActivityCursor, openActivityCursor, setCursorStatus } from '../runs/activityWrites';
+import { analyzeActivity, type AnalysisCounts } from '../runs/analysis';
+import { asActivity, openRunContext } from './profileAsana';
+
+export interface PullSummary {
+  /** False when Asana refused the audit log: the analysis then makes no candidate from missing events. */
+  readable: boolean;
+  events: number;
+  pages: number;
+  users: number;
+  detail: string | null;
+}
+
+export function createActivityAnalysisActivities(deps: { db: Db; box: SecretBox }) {
+  return {
+    /**
+     * Streams audit-log events from the stored watermark (the first time: from analyzeActivityFrom) until
+     * Asana answers an empty page. Each page and the new watermark are written in one transaction, so a
+     * retry resumes exactly after the last page written.
+     */
+    async pullAuditLog(input: { profileId: string; jobId: string }): Promise<PullSummary> {
+      const ctx = Context.current();
+      const summary: PullSummary = { readable: true, events: 0, pages: 0, users: 0, detail: null };
+      let watermark: string | null = null;
+      return asActivity(deps, input.profileId, async () => {
+        const { asana, workspaceGid, options } = await openRunContext(deps, input.profileId, () => ({ watermark, pages: summary.pages }));
+        const cursor = (await getActivityCursor(deps.db, input.profileId)) ?? (await openActivityCursor(deps.db, input.profileId, new Date(options.analyzeActivityFrom)));
+        await setCursorStatus(deps.db, input.profileId, 'in_progress', null);
+        watermark = cursor.watermark;
+        try {
+          const pages = asana.auditLogEventPages(workspaceGid, {
+            actorType: 'user',
+            limit: 100,
+            ...(watermark ? { offset: watermark } : { startAt: cursor.coverageStart.toISOString() }),
+          });
+          for await (const page of pages) {
+            const { users } = await deps.db.withTransaction((tx) => applyAuditPage(tx, input.profileId, page.data, page.nextOffset));
+            summary.pages += 1;
+            summary.events += page.data.length;
+            summary.users += users;
+            watermark = page.nextOffset ?? watermark;
+            ctx.heartbeat({ watermark, pages: summary.pages });
+          }
+        } catch (err) {
+          if (err instanceof AsanaApiError && (err.status === 402 || err.status === 403)) {
+            const detail = `Asana refused the audit log (${err.status}): ${err.message}`;
+            await setCursorStatus(deps.db, input.profileId, 'unavailable', detail);
+            return { ...summary, readable: false, detail };
+          }
+          await setCursorStatus(deps.db, input.profileId, 'failed', (err as Error).message);
+          throw err;
+        }
+        await setCursorStatus(deps.db, input.profileId, 'caught_up', null);
+        return summary;
+      });
+    },
+
+    async analyzeActivity(input: { profileId: string; jobId: string; activityReadable: boolean }): Promise<AnalysisCounts> {
+      return analyzeActivity(deps.db, input);
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Db } from '../db/pool';
+import type { SecretBox } from '../secrets/secretBox';
+import { DEFAULT_MEMBERSHIP_FIELDS } from '../asana/client';
+import { finishDownload, upsertMembershipPage, type DownloadSummary } from '../runs/subscriptionWrites';
+import { addJobCounts } from '../runs/jobResults';
+import { asActivity, openRunContext } from './profileAsana';
+
+/** Where a membership walk stands; heartbeated after every page so a retry resumes there. */
+export interface WalkProgress {
+  offset: string | null;
+  pages: number;
+  members: number;
+}
+
+export function createDownloadActivities(deps: { db: Db; box: SecretBox }) {
+  return {
+    /**
+     * Pages through the organization's memberships (never `/users`, which Asana caps at 2,000) and upserts
+     * each page. After a crash the retry starts from the last heartbeated cursor, not from page one.
+     */
+    async downloadMemberships(input: { profileId: string; jobId: string }): Promise<WalkProgress & { resumedAtPage: number | null; fetched: number }> {
+      const ctx = Context.current();
+      const resumed = ctx.info.heartbeatDetails as WalkProgress | undefined;
+      const progress: WalkProgress = resumed ?? { offset: null, pages: 0, members: 0 };
+      return asActivity(deps, input.profileId, async () => {
+        const { asana, workspaceGid } = await openRunContext(deps, input.profileId, () => progress);
+        if (resumed) ctx.log.info('resuming membership walk', { page: resumed.pages });
+        let fetched = 0;
+        const pages = asana.workspaceMembershipPages(workspaceGid, { optFields: DEFAULT_MEMBERSHIP_FIELDS, limit: 100, offset: progress.offset ?? undefined });
+        for await (const page of pages) {
+          fetched += 1;
+          progress.members += await upsertMembershipPage(deps.db, input.profileId, input.jobId, page.data);
+          progress.pages += 1;
+          progress.offset = page.nextOffset;
+          ctx.heartbeat(progress);
+          await deps.db.query(
+            `UPDATE job_results SET counts = counts || jsonb_build_object('pages', $2::int, 'members', $3::int,
+                    'pageFetches', COALESCE((counts->>'pageFetches')::int, 0) + 1) WHERE id = $1`,
+            [input.jobId, progress.pages, progress.members],
+          );
+        }
+        if (progress.members === 0) {
+          // An organization always has at least the admin who authorized us: ending everyone would be wrong.
+          throw ApplicationFailure.nonRetryable('Asana listed no members; nothing was changed.', 'EmptyMembership');
+        }
+        if (resumed) await addJobCounts(deps.db, input.jobId, { resumedAtPage: resumed.pages });
+        return { ...progress, resumedAtPage: resumed?.pages ?? null, fetched };
+      });
+    },
+
+    async finishDownload(input: { profileId: string; jobId: string }): Promise<DownloadSummary> {
+      return finishDownload(deps.db, input.profileId, input.jobId);
+    },
+  };
+}

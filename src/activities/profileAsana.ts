@@ -1,0 +1,72 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Db } from '../db/pool';
+import type { SecretBox } from '../secrets/secretBox';
+import { AsanaClient } from '../asana/client';
+import { toActivityFailure } from '../asana/failures';
+import { getConnection } from '../profiles/connectionStore';
+import { createDbTokenProvider } from '../profiles/dbTokenProvider';
+import { getProfileRow } from '../profiles/profileStore';
+import type { ProfileOptions } from '../profiles/types';
+
+export interface RunContext {
+  asana: AsanaClient;
+  workspaceGid: string;
+  options: ProfileOptions;
+}
+
+/**
+ * What a run's activity needs to talk to a profile's organization. Rate-limit waits heartbeat (with
+ * `progress()`, so the cursor survives), and the activity's cancellation stops requests and waits.
+ */
+export async function openRunContext(deps: { db: Db; box: SecretBox }, profileId: string, progress: () => unknown = () => undefined): Promise<RunContext> {
+  const [profile, connection] = await Promise.all([getProfileRow(deps.db, profileId), getConnection(deps.db, profileId)]);
+  if (!profile || !connection) throw ApplicationFailure.nonRetryable(`Profile ${profileId} does not exist (deleted?)`, 'ProfileNotFound');
+  if (!connection.hasTokens) {
+    throw ApplicationFailure.nonRetryable('The connection is not authorized; authorize the profile, then run again.', 'AsanaAuthRevoked');
+  }
+  if (!connection.workspaceGid) {
+    throw ApplicationFailure.nonRetryable('The profile has no organization yet; validate it first.', 'ProfileNotValidated');
+  }
+  const ctx = Context.current();
+  const asana = new AsanaClient({
+    baseUrl: connection.baseUrl,
+    tokens: createDbTokenProvider({ db: deps.db, box: deps.box, profileId, baseUrl: connection.baseUrl }),
+    onWait: () => ctx.heartbeat(progress()),
+    signal: ctx.cancellationSignal,
+    // Waits past the heartbeat timeout are fine: onWait keeps heartbeating through them.
+    maxRateLimitWaitMs: 120_000,
+    maxRateLimitWaits: 1_000,
+  });
+  return { asana, workspaceGid: connection.workspaceGid, options: withOptionDefaults(profile.options) };
+}
+
+/** Profiles created before an option existed read as its default. */
+export function withOptionDefaults(options: Partial<ProfileOptions>): ProfileOptions {
+  return {
+    downloadSubscriptions: true,
+    downloadActivity: options.downloadActivity ?? true,
+    analyzeActivityFrom: options.analyzeActivityFrom ?? new Date(Date.now() - 60 * 86_400_000).toISOString(),
+    reclaimSubscriptions: options.reclaimSubscriptions ?? true,
+    reclaimCapPercent: options.reclaimCapPercent ?? 10,
+    reclaimDryRun: options.reclaimDryRun ?? false,
+  };
+}
+
+/**
+ * Runs an activity body and translates Asana's errors once, at the edge, into typed Temporal failures.
+ * A revoked grant is also written on the connection, so the profile shows that it needs re-authorizing.
+ */
+export async function asActivity<T>(deps: { db: Db }, profileId: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    const failure = toActivityFailure(err);
+    if (failure instanceof ApplicationFailure && failure.type === 'AsanaAuthRevoked') {
+      await deps.db
+        .query('UPDATE connections SET auth_error = $2, updated_at = now() WHERE profile_id = $1', [profileId, failure.message])
+        .catch(() => undefined);
+    }
+    throw failure;
+  }
+}

@@ -1,0 +1,60 @@
+import type { Db, Tx } from '../db/pool';
+import type { AuditLogEvent } from '../asana/types';
+
+export type CursorStatus = 'caught_up' | 'unavailable' | 'failed' | 'in_progress';
+
+export interface ActivityCursor {
+  coverageStart: Date;
+  watermark: string | null;
+  status: CursorStatus;
+  statusDetail: string | null;
+}
+
+export async function getActivityCursor(db: Pick<Db, 'query'>, profileId: string): Promise<ActivityCursor | null> {
+  const rows = await db.query<{ coverage_start: Date; watermark: string | null; status: CursorStatus; status_detail: string | null }>(
+    'SELECT coverage_start, watermark, status, status_detail FROM activity_cursors WHERE profile_id = $1',
+    [profileId],
+  );
+  const r = rows[0];
+  return r ? { coverageStart: r.coverage_start, watermark: r.watermark, status: r.status, statusDetail: r.status_detail } : null;
+}
+
+/** The first pull starts at `analyzeActivityFrom`, whatever the profile's age; later pulls from the watermark. */
+export async function openActivityCursor(db: Pick<Db, 'query'>, profileId: string, analyzeActivityFrom: Date): Promise<ActivityCursor> {
+  await db.query(
+    `INSERT INTO activity_cursors (profile_id, coverage_start, status) VALUES ($1, $2, 'in_progress')
+     ON CONFLICT (profile_id) DO UPDATE SET status = 'in_progress', status_detail = NULL, updated_at = now()`,
+    [profileId, analyzeActivityFrom],
+  );
+  return (await getActivityCursor(db, profileId))!;
+}
+
+export async function setCursorStatus(db: Pick<Db, 'query'>, profileId: string, status: CursorStatus, detail: string | null): Promise<void> {
+  await db.query('UPDATE activity_cursors SET status = $2, status_detail = $3, updated_at = now() WHERE profile_id = $1', [profileId, status, detail]);
+}
+
+/**
+ * Folds one page of audit events into each person's last activity ("update if later") and moves the
+ * watermark, in one transaction: a page replayed after a crash changes nothing.
+ */
+export async function applyAuditPage(tx: Tx, profileId: string, events: AuditLogEvent[], nextOffset: string | null): Promise<{ users: number }> {
+  const latest = new Map<string, string>();
+  for (const e of events) {
+    if (e.actor?.actor_type !== 'user' || !e.actor.gid) continue;
+    const seen = latest.get(e.actor.gid);
+    if (!seen || Date.parse(e.created_at) > Date.parse(seen)) latest.set(e.actor.gid, e.created_at);
+  }
+  if (latest.size > 0) {
+    await tx.query(
+      `INSERT INTO user_activity AS a (profile_id, user_gid, last_activity_at)
+       SELECT $1, u.gid, u.at FROM unnest($2::text[], $3::timestamptz[]) AS u(gid, at)
+       ON CONFLICT (profile_id, user_gid) DO UPDATE SET last_activity_at = GREATEST(a.last_activity_at, EXCLUDED.last_activity_at)`,
+      [profileId, [...latest.keys()], [...latest.values()]],
+    );
+  }
+  await tx.query(
+    `UPDATE activity_cursors SET watermark = COALESCE($2, watermark), events_read = events_read + $3, updated_at = now() WHERE profile_id = $1`,
+    [profileId, nextOffset, events.length],
+  );
+  return { users: latest.size };
+}

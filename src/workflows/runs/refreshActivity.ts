@@ -1,0 +1,31 @@
+import { executeChild, ParentClosePolicy, workflowInfo } from '@temporalio/workflow';
+import type { Counts, RunInput } from '../../runs/types';
+import { JOB_KIND, PROFILE_ID } from '../../temporal/searchAttributes';
+import { bookkeeping, walkers } from './activities';
+import { runAsJob } from './job';
+import { reclaimWorkflow } from './reclaim';
+
+/**
+ * Refresh activity and analyse: stream the audit log from the watermark, turn inactivity into removal
+ * candidates, then (when reclaimSubscriptions is on) reclaim as a child run with its own job result.
+ */
+export async function refreshActivityWorkflow(input: RunInput): Promise<Counts> {
+  const counts = await runAsJob('activity', input, async (jobId) => {
+    const pull = await walkers(input.tuning).pullAuditLog({ profileId: input.profileId, jobId });
+    const analysis = await bookkeeping.analyzeActivity({ profileId: input.profileId, jobId, activityReadable: pull.readable });
+    return { events: pull.events, pages: pull.pages, usersSeen: pull.users, ...analysis };
+  });
+  const settings = await bookkeeping.loadRunSettings({ profileId: input.profileId });
+  if (settings.reclaimSubscriptions) {
+    await executeChild(reclaimWorkflow, {
+      workflowId: `${workflowInfo().workflowId}/reclaim`,
+      args: [{ profileId: input.profileId, trigger: 'after_activity', tuning: input.tuning }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: PROFILE_ID, value: input.profileId },
+        { key: JOB_KIND, value: 'reclaim' },
+      ],
+    });
+  }
+  return counts;
+}

@@ -1,0 +1,54 @@
+import { expect } from 'vitest';
+import type { Harness } from './harness';
+
+/** Creates a profile on the harness's simulator, authorizes it and validates it (both checks passing). */
+export async function readyProfile(h: Harness, options: Record<string, unknown> = {}): Promise<string> {
+  const created = await h.api('POST', '/api/profiles', {
+    displayName: `Profile ${Math.random().toString(36).slice(2, 7)}`,
+    options,
+    connection: { clientId: h.app.clientId, clientSecret: h.app.clientSecret },
+  });
+  expect(created.status, created.text).toBe(201);
+  const id = created.body.id as string;
+  const authorized = await h.authorize(id);
+  expect(authorized.status, authorized.text).toBe(200);
+  const validated = await h.api('POST', `/api/profiles/${id}/validate`);
+  expect(validated.body.validation?.passed, validated.text).toBe(true);
+  return id;
+}
+
+/** Starts a run through the API and waits for its workflow; answers the workflow ID and how it ended. */
+export async function runJob(h: Harness, profileId: string, job: 'download' | 'activity' | 'reclaim' | 'reconcile') {
+  const started = await h.api('POST', `/api/profiles/${profileId}/runs`, { job });
+  expect(started.status, started.text).toBe(202);
+  const workflowId = started.body.workflowId as string;
+  const outcome = await h.temporal.workflow
+    .getHandle(workflowId)
+    .result()
+    .then((result) => ({ ok: true as const, result }))
+    .catch((error: unknown) => ({ ok: false as const, error }));
+  return { workflowId, ...outcome };
+}
+
+export async function jobResults(h: Harness, profileId: string, kind?: string) {
+  const res = await h.api('GET', `/api/profiles/${profileId}/job-results${kind ? `?kind=${kind}` : ''}`);
+  expect(res.status, res.text).toBe(200);
+  return res.body.items as Array<{ kind: string; status: string; counts: Record<string, number>; error: string | null; trigger: string }>;
+}
+
+export interface SimMember {
+  gid: string;
+  email: string;
+  isAdmin: boolean;
+  isGuest: boolean;
+  isViewOnly: boolean;
+  isActive: boolean;
+  createdAt: string;
+  removedAt: string | null;
+  removedVia: string | null;
+  lastEventAt: string | null;
+}
+
+export async function simMembers(h: Harness): Promise<SimMember[]> {
+  return (await h.simControl('GET', '/_sim/state')).members as SimMember[];
+}

@@ -1,0 +1,30 @@
+// A worker in a process of its own, so a test can kill it (SIGKILL) the way a crash would.
+import { Client, Connection } from '@temporalio/client';
+import { createWorker } from '../../src/worker';
+import { createDb } from '../../src/db/pool';
+import { createLogger } from '../../src/logger';
+import { createSecretBox, parseKey } from '../../src/secrets/secretBox';
+import { installTemporalRuntime } from '../../src/temporal/runtime';
+
+async function main(): Promise<void> {
+  const env = process.env as Record<string, string>;
+  const logger = createLogger(env.TEST_LOG_LEVEL ?? 'warn', 'test-worker');
+  installTemporalRuntime(logger);
+  const db = createDb(env.DATABASE_URL!, logger);
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
+  const temporal = new Client({ connection });
+  const { worker } = await createWorker({
+    address: env.TEMPORAL_ADDRESS!,
+    namespace: 'default',
+    taskQueue: env.TEMPORAL_TASK_QUEUE!,
+    deps: { db, box: createSecretBox(parseKey(env.ENCRYPTION_KEY!)), temporal, taskQueue: env.TEMPORAL_TASK_QUEUE! },
+    workflowBundlePath: env.WORKFLOW_BUNDLE_PATH!,
+  });
+  process.stdout.write('worker ready\n');
+  await worker.run();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
