@@ -20,6 +20,7 @@ export class Faults {
   private latencyMs = 0;
   private accessTokenTtlSeconds: number | null = null;
   private failNextRequests = 0;
+  private loseNextWriteResponses = 0;
   private prng: Prng;
 
   constructor(private seed: number) {
@@ -34,6 +35,7 @@ export class Faults {
     if (input.latencyMs !== undefined) this.latencyMs = input.latencyMs ?? 0;
     if (input.accessTokenTtlSeconds !== undefined) this.accessTokenTtlSeconds = input.accessTokenTtlSeconds;
     if (input.failNextRequests !== undefined) this.failNextRequests = input.failNextRequests ?? 0;
+    if (input.loseNextWriteResponses !== undefined) this.loseNextWriteResponses = input.loseNextWriteResponses ?? 0;
     if (input.seed !== undefined && input.seed !== null) this.seed = input.seed;
     if (input.seed !== undefined || input.errorRate !== undefined) this.prng = new Prng(this.seed ^ 0x5eed);
   }
@@ -45,6 +47,7 @@ export class Faults {
     this.latencyMs = 0;
     this.accessTokenTtlSeconds = null;
     this.failNextRequests = 0;
+    this.loseNextWriteResponses = 0;
     this.prng = new Prng(this.seed ^ 0x5eed);
   }
 
@@ -62,6 +65,7 @@ export class Faults {
       latencyMs: this.latencyMs,
       accessTokenTtlSeconds: this.tokenTtlSeconds(),
       failNextRequests: this.failNextRequests,
+      loseNextWriteResponses: this.loseNextWriteResponses,
     };
   }
 
@@ -79,6 +83,13 @@ export class Faults {
 
   tokenTtlSeconds(): number {
     return this.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS;
+  }
+
+  /** Whether this write is carried out and its answer then lost (a 502), as when a connection drops. */
+  shouldLoseWriteResponse(): boolean {
+    if (this.loseNextWriteResponses <= 0) return false;
+    this.loseNextWriteResponses--;
+    return true;
   }
 
   /** Whether this API call should fail with a 500. */

@@ -79,6 +79,7 @@ const faultsSchema = z.strictObject({
   latencyMs: nullableNonNegative.refine((v) => v === undefined || v === null || v <= 60_000, 'at most 60000'),
   accessTokenTtlSeconds: z.number().int().min(1).nullable().optional(),
   failNextRequests: z.number().int().min(0).nullable().optional(),
+  loseNextWriteResponses: z.number().int().min(0).nullable().optional(),
   seed: z.number().int().min(0).nullable().optional(),
   revokeGrants: z.boolean().optional(),
   expireAccessTokens: z.boolean().optional(),

@@ -58,6 +58,8 @@ export interface FaultsInput {
   accessTokenTtlSeconds?: number | null;
   /** The next N authenticated API calls get a 500, whatever errorRate says. */
   failNextRequests?: number | null;
+  /** The next N write calls (POST) are carried out, then answered with a 502 as if the answer was lost. */
+  loseNextWriteResponses?: number | null;
   /** Seeds the errorRate draw; defaults to the scenario seed. */
   seed?: number | null;
   /** One-shot: revoke every grant and access token now. */
@@ -75,6 +77,7 @@ export interface FaultsState {
   latencyMs: number;
   accessTokenTtlSeconds: number;
   failNextRequests: number;
+  loseNextWriteResponses: number;
 }
 
 export interface AddUserInput {

@@ -131,8 +131,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      if (!res.ok) throw new Error(`simulator ${method} ${path} answered ${res.status}: ${await res.text()}`);
-      return res.json();
+      const text = await res.text();
+      if (!res.ok) throw new Error(`simulator ${method} ${path} answered ${res.status}: ${text}`);
+      return text ? JSON.parse(text) : undefined;
     },
     async authorize(profileId) {
       const start = await api('GET', `/api/profiles/${profileId}/oauth/authorize`);

@@ -71,6 +71,15 @@ export function apiGate(sim: Simulator): RequestHandler {
       sendApiError(req, res, 500, 'Server Error', sim.faults.errorPhrase());
       return;
     }
+    if (req.method === 'POST' && sim.faults.shouldLoseWriteResponse()) {
+      // The route does its work; only its answer is replaced, so the caller cannot tell it succeeded.
+      const send = res.send.bind(res);
+      res.send = (() => {
+        res.send = send;
+        sendApiError(req, res, 502, 'Bad Gateway', sim.faults.errorPhrase());
+        return res;
+      }) as typeof res.send;
+    }
     next();
   };
 }

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+// Field schemas the lists share, so a value is accepted (or refused) the same way wherever it appears.
+
+export const identifierField = z.string().trim().min(1, 'must not be empty').max(100);
+export const userGidField = z.string().trim().regex(/^\d{1,30}$/, 'must be an Asana user gid (digits)');
+export const emailField = z.email({ message: 'must be an email address' }).max(320);
+export const reasonField = z.string().trim().max(1000).nullable();
+export const modelIdField = z.uuid({ message: 'must be a software model ID (a UUID)' });
+
+/** An instant or a calendar date (read as midnight UTC), as an ISO timestamp. */
+export const instantField = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'must be an ISO date (2025-01-31) or date-time' })
+  .transform((v) => new Date(v).toISOString());

@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ApiDeps } from '../../deps';
+import { notFound } from '../../problem';
+import { getReclamationRule, listReclamationRules, reclamationRuleView, updateReclamationRule } from '../../../inventory/reclamationRules';
+import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from './params';
+
+const querySchema = listQuerySchema({});
+
+const patchSchema = z
+  .object({
+    thresholdDays: z.number().int('must be a whole number of days').min(1).max(3650).optional(),
+    active: z.boolean().optional(),
+  })
+  .strict();
+
+/** `GET /api/profiles/{id}/reclamation-rules` and `PATCH .../reclamation-rules/{ruleId}`: one rule per model. */
+export function reclamationRulesRouter({ db }: ApiDeps): Router {
+  const router = Router();
+
+  router.get('/profiles/:id/reclamation-rules', async (req, res) => {
+    const profileId = await profileParam(db, req);
+    const page = parseQuery(querySchema, req.query);
+    res.json(listBody(page, await listReclamationRules(db, profileId, page), reclamationRuleView));
+  });
+
+  router.patch('/profiles/:id/reclamation-rules/:ruleId', async (req, res) => {
+    const profileId = await profileParam(db, req);
+    const ruleId = uuidParam(req, 'ruleId', 'Reclamation rule');
+    const missing = notFound(`Reclamation rule ${ruleId} of this profile`);
+    if (!(await getReclamationRule(db, profileId, ruleId))) throw missing;
+    const change = patchSchema.parse(req.body ?? {});
+    if (!(await updateReclamationRule(db, profileId, ruleId, change))) throw missing;
+    res.json(reclamationRuleView((await getReclamationRule(db, profileId, ruleId))!));
+  });
+
+  return router;
+}

@@ -1,0 +1,55 @@
+import type { Db, Tx } from '../db/pool';
+
+export type Queryable = Pick<Db, 'query'> | Tx;
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export interface Paged<T> {
+  rows: T[];
+  total: number;
+}
+
+/** Positional parameters and AND-ed conditions for a filtered list query, built side by side. */
+export class Where {
+  readonly params: unknown[] = [];
+  private readonly conditions: string[] = [];
+
+  /** Adds a parameter and returns its placeholder (`$n`). */
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  and(condition: string): this {
+    this.conditions.push(condition);
+    return this;
+  }
+
+  get sql(): string {
+    return this.conditions.length > 0 ? this.conditions.map((c) => `(${c})`).join(' AND ') : 'TRUE';
+  }
+}
+
+/**
+ * One page of `select` (a full SELECT whose output columns `orderBy` names) and the total it pages through.
+ * The total rides along as a window count; only a page past the end needs a second query for it.
+ */
+export async function paged<T extends object>(db: Queryable, select: string, params: readonly unknown[], orderBy: string, page: Page): Promise<Paged<T>> {
+  const n = params.length;
+  const rows = await db.query<T & { total_count: number }>(
+    `SELECT q.*, count(*) OVER () AS total_count FROM (${select}) AS q ORDER BY ${orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`,
+    [...params, page.limit, page.offset],
+  );
+  const total = rows[0]?.total_count ?? (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${select}) AS q`, params))[0]!.n;
+  return { rows: rows.map(({ total_count: _total, ...row }) => row as unknown as T), total };
+}
+
+/** True for a PostgreSQL unique violation, optionally of one named constraint or index. */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: string; constraint?: string };
+  return e.code === '23505' && (constraint === undefined || e.constraint === constraint);
+}
