@@ -1,11 +1,10 @@
 import { Router, type Response } from 'express';
 import type { ApiDeps } from '../deps';
-import { conflict, notFound } from '../problem';
-import { profileIdSchema } from '../schemas';
+import { conflict } from '../problem';
+import { profileParam } from './params';
 import { buildAuthorizeUrl, createPkce, createState, exchangeCode } from '../../asana/oauth';
 import { getConnection, openConnectionSecrets, storeTokens } from '../../profiles/connectionStore';
 import { consumeState, rememberState } from '../../profiles/oauthStates';
-import { getProfileRow } from '../../profiles/profileStore';
 import { profileWorkflowId } from '../../profiles/types';
 import { connectionChangedUpdate } from '../../workflows/profile/definitions';
 
@@ -13,9 +12,7 @@ import { connectionChangedUpdate } from '../../workflows/profile/definitions';
 export function authorizeRouter(deps: ApiDeps): Router {
   const router = Router();
   router.get('/profiles/:id/oauth/authorize', async (req, res) => {
-    const parsed = profileIdSchema.safeParse(req.params.id);
-    if (!parsed.success || !(await getProfileRow(deps.db, parsed.data))) throw notFound(`Profile ${req.params.id}`);
-    const profileId = parsed.data;
+    const profileId = await profileParam(deps.db, req);
     const connection = await getConnection(deps.db, profileId);
     if (!connection?.clientId || !connection.hasClientSecret) {
       throw conflict('The connection has no OAuth client ID and secret yet: PATCH connection.clientId and connection.clientSecret first.');

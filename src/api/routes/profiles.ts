@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import type { ApiDeps } from '../deps';
 import { notFound } from '../problem';
-import { createProfileSchema, DAY, paginationSchema, patchProfileSchema, profileIdSchema } from '../schemas';
+import { createProfileSchema, DAY, paginationSchema, patchProfileSchema } from '../schemas';
+import { profileParam } from './params';
 import { profileWorkflowId, type ProfileOptions, type ProfileState } from '../../profiles/types';
 import { deleteProfileRow, getProfileRow, insertProfile, listProfileRows, profileView, setDisplayName, updateConnection } from '../../profiles/profileStore';
 import { getConnection } from '../../profiles/connectionStore';
@@ -27,13 +28,6 @@ export function profilesRouter(deps: ApiDeps): Router {
     const row = await getProfileRow(db, id);
     if (!row) throw notFound(`Profile ${id}`);
     return profileView(row, await getConnection(db, id));
-  }
-
-  /** Parses the `{id}` path parameter and answers 404 for a profile that does not exist. */
-  async function profileParam(req: Request): Promise<string> {
-    const parsed = profileIdSchema.safeParse(req.params.id);
-    if (!parsed.success || !(await getProfileRow(db, parsed.data))) throw notFound(`Profile ${String(req.params.id)}`);
-    return parsed.data;
   }
 
   router.post('/profiles', async (req, res) => {
@@ -95,11 +89,11 @@ export function profilesRouter(deps: ApiDeps): Router {
   });
 
   router.get('/profiles/:id', async (req, res) => {
-    res.json(await loadView(await profileParam(req)));
+    res.json(await loadView(await profileParam(db, req)));
   });
 
   router.patch('/profiles/:id', async (req, res) => {
-    const id = await profileParam(req);
+    const id = await profileParam(db, req);
     // Everything is checked before anything is written, so a rejected request changes nothing.
     const body = patchProfileSchema(now(), deps.analyzeActivityMaxDays).parse(req.body ?? {});
     if (body.displayName !== undefined) await setDisplayName(db, id, body.displayName);
@@ -119,26 +113,26 @@ export function profilesRouter(deps: ApiDeps): Router {
   });
 
   router.delete('/profiles/:id', async (req, res) => {
-    const id = await profileParam(req);
+    const id = await profileParam(db, req);
     await handle(id).executeUpdate(deleteProfileUpdate);
     await deleteProfileRow(db, id);
     res.status(204).end();
   });
 
   router.post('/profiles/:id/validate', async (req, res) => {
-    const id = await profileParam(req);
+    const id = await profileParam(db, req);
     const validation = await handle(id).executeUpdate(validateUpdate);
     res.json({ validation, profile: await loadView(id) });
   });
 
   router.post('/profiles/:id/publish', async (req, res) => {
-    const id = await profileParam(req);
+    const id = await profileParam(db, req);
     await handle(id).executeUpdate(publishUpdate);
     res.json(await loadView(id));
   });
 
   router.post('/profiles/:id/unpublish', async (req, res) => {
-    const id = await profileParam(req);
+    const id = await profileParam(db, req);
     await handle(id).executeUpdate(unpublishUpdate);
     res.json(await loadView(id));
   });

@@ -1,8 +1,9 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
-import { conflict, notFound } from '../problem';
-import { paginationSchema, profileIdSchema } from '../schemas';
+import { conflict } from '../problem';
+import { listBody, listQuerySchema, parseQuery, profileParam } from './params';
+import { paged } from '../../inventory/sql';
 import { getProfileRow } from '../../profiles/profileStore';
 import { getConnection } from '../../profiles/connectionStore';
 import { withOptionDefaults } from '../../activities/profileAsana';
@@ -11,21 +12,18 @@ import { jobResultView, type JobResultRow } from '../../runs/jobResults';
 import { JOB_KIND, PROFILE_ID } from '../../temporal/searchAttributes';
 
 const runBody = z.object({ job: z.enum(JOB_KINDS as [JobKind, ...JobKind[]]) }).strict();
-const jobResultsQuery = paginationSchema.extend({ kind: z.enum(JOB_KINDS as [JobKind, ...JobKind[]]).optional() });
+const jobResultsQuery = listQuerySchema({ kind: z.enum(JOB_KINDS as [JobKind, ...JobKind[]]).optional() });
 
 /** `POST .../runs` starts a run now; `GET .../job-results` lists what every run (scheduled or not) recorded. */
 export function runsRouter(deps: ApiDeps): Router {
   const router = Router();
 
-  async function existingProfile(id: unknown) {
-    const parsed = profileIdSchema.safeParse(id);
-    const row = parsed.success ? await getProfileRow(deps.db, parsed.data) : null;
-    if (!row) throw notFound(`Profile ${String(id)}`);
-    return row;
+  async function existingProfile(req: Request) {
+    return (await getProfileRow(deps.db, await profileParam(deps.db, req)))!;
   }
 
   router.post('/profiles/:id/runs', async (req, res) => {
-    const profile = await existingProfile(req.params.id);
+    const profile = await existingProfile(req);
     const { job } = runBody.parse(req.body ?? {});
     const connection = await getConnection(deps.db, profile.id);
     if (!connection?.hasTokens || connection.authError) throw conflict('The connection is not authorized: authorize the profile, then start the run.');
@@ -48,15 +46,16 @@ export function runsRouter(deps: ApiDeps): Router {
   });
 
   router.get('/profiles/:id/job-results', async (req, res) => {
-    const profile = await existingProfile(req.params.id);
-    const q = jobResultsQuery.parse(req.query);
-    const rows = await deps.db.query<JobResultRow & { total: number }>(
-      `SELECT *, count(*) OVER () AS total FROM job_results
-        WHERE profile_id = $1 AND ($2::text IS NULL OR kind = $2)
-        ORDER BY started_at DESC, id LIMIT $3 OFFSET $4`,
-      [profile.id, q.kind ?? null, q.limit, q.offset],
+    const profile = await existingProfile(req);
+    const q = parseQuery(jobResultsQuery, req.query);
+    const page = await paged<JobResultRow>(
+      deps.db,
+      'SELECT * FROM job_results WHERE profile_id = $1 AND ($2::text IS NULL OR kind = $2)',
+      [profile.id, q.kind ?? null],
+      'started_at DESC, id',
+      q,
     );
-    res.json({ items: rows.map(jobResultView), total: rows[0]?.total ?? 0, limit: q.limit, offset: q.offset });
+    res.json(listBody(q, page, jobResultView));
   });
 
   return router;

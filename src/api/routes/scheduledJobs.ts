@@ -1,9 +1,7 @@
 import { Router } from 'express';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import type { ApiDeps } from '../deps';
-import { notFound } from '../problem';
-import { profileIdSchema } from '../schemas';
-import { getProfileRow } from '../../profiles/profileStore';
+import { profileParam } from './params';
 import { scheduleId, type ScheduleKind } from '../../profiles/types';
 
 const KINDS: ScheduleKind[] = ['download', 'activity', 'reconcile'];
@@ -12,11 +10,10 @@ const KINDS: ScheduleKind[] = ['download', 'activity', 'reconcile'];
 export function scheduledJobsRouter(deps: ApiDeps): Router {
   const router = Router();
   router.get('/profiles/:id/scheduled-jobs', async (req, res) => {
-    const parsed = profileIdSchema.safeParse(req.params.id);
-    if (!parsed.success || !(await getProfileRow(deps.db, parsed.data))) throw notFound(`Profile ${req.params.id}`);
+    const profileId = await profileParam(deps.db, req);
     const items = [];
     for (const kind of KINDS) {
-      const id = scheduleId(parsed.data, kind);
+      const id = scheduleId(profileId, kind);
       try {
         const d = await deps.temporal.schedule.getHandle(id).describe();
         items.push({

@@ -13,7 +13,7 @@ import {
 } from '../../../inventory/identifierExclusions';
 import { isUniqueViolation } from '../../../inventory/sql';
 import { identifierField, reasonField } from './fields';
-import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from './params';
+import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from '../params';
 
 const querySchema = listQuerySchema({});
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../../deps';
 import { notFound } from '../../problem';
 import { getReclamationRule, listReclamationRules, reclamationRuleView, updateReclamationRule } from '../../../inventory/reclamationRules';
-import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from './params';
+import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from '../params';
 
 const querySchema = listQuerySchema({});
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../../deps';
 import { CANDIDATE_STATES, listRemovalCandidates, removalCandidateView, type CandidateState } from '../../../inventory/removalCandidates';
 import { modelIdField, userGidField } from './fields';
-import { listBody, listQuerySchema, parseQuery, profileParam } from './params';
+import { listBody, listQuerySchema, parseQuery, profileParam } from '../params';
 
 const isState = (s: string): s is CandidateState => (CANDIDATE_STATES as readonly string[]).includes(s);
 

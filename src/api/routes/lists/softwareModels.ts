@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { ApiDeps } from '../../deps';
 import { listSoftwareModels, softwareModelView } from '../../../inventory/softwareModels';
-import { listBody, listQuerySchema, parseQuery, profileParam } from './params';
+import { listBody, listQuerySchema, parseQuery, profileParam } from '../params';
 
 const querySchema = listQuerySchema({});
 

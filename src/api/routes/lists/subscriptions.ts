@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../../deps';
 import { listSubscriptions, subscriptionView } from '../../../inventory/subscriptions';
 import { emailField, identifierField, instantField, modelIdField, userGidField } from './fields';
-import { listBody, listQuerySchema, parseQuery, profileParam } from './params';
+import { listBody, listQuerySchema, parseQuery, profileParam } from '../params';
 
 const querySchema = listQuerySchema({
   status: z.enum(['active', 'ended']).optional(),

@@ -7,7 +7,7 @@ import { countUnmappedSubscriptions, lockIdentifier, mapIdentifier, mappedModelI
 import { findModelIdByEdition, getSoftwareModel, insertModelWithRule, softwareModelView } from '../../../inventory/softwareModels';
 import { isUniqueViolation } from '../../../inventory/sql';
 import { modelIdField } from './fields';
-import { listBody, listQuerySchema, parseQuery, profileParam } from './params';
+import { listBody, listQuerySchema, parseQuery, profileParam } from '../params';
 
 const querySchema = listQuerySchema({});
 

@@ -16,7 +16,7 @@ import {
 import type { Db } from '../../../db/pool';
 import { isUniqueViolation } from '../../../inventory/sql';
 import { emailField, reasonField, userGidField } from './fields';
-import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from './params';
+import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from '../params';
 
 const querySchema = listQuerySchema({});
 

@@ -1,10 +1,10 @@
 import type { Request } from 'express';
 import { z } from 'zod';
-import type { Db } from '../../../db/pool';
-import { badRequest, notFound } from '../../problem';
-import { paginationSchema, profileIdSchema } from '../../schemas';
-import { getProfileRow } from '../../../profiles/profileStore';
-import type { Page, Paged } from '../../../inventory/sql';
+import type { Db } from '../../db/pool';
+import { badRequest, notFound } from '../problem';
+import { paginationSchema, profileIdSchema } from '../schemas';
+import { getProfileRow } from '../../profiles/profileStore';
+import type { Page, Paged } from '../../inventory/sql';
 
 /** Parses the `{id}` path parameter and answers 404 for a profile that does not exist. */
 export async function profileParam(db: Db, req: Request): Promise<string> {
