@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { Harness } from './harness';
+import type { MemberState } from '../../src/simulator';
 
 /** Creates a profile on the harness's simulator, authorizes it and validates it (both checks passing). */
 export async function readyProfile(h: Harness, options: Record<string, unknown> = {}): Promise<string> {
@@ -36,18 +37,7 @@ export async function jobResults(h: Harness, profileId: string, kind?: string) {
   return res.body.items as Array<{ kind: string; status: string; counts: Record<string, number>; error: string | null; trigger: string }>;
 }
 
-export interface SimMember {
-  gid: string;
-  email: string;
-  isAdmin: boolean;
-  isGuest: boolean;
-  isViewOnly: boolean;
-  isActive: boolean;
-  createdAt: string;
-  removedAt: string | null;
-  removedVia: string | null;
-  lastEventAt: string | null;
-}
+export type SimMember = MemberState;
 
 export async function simMembers(h: Harness): Promise<SimMember[]> {
   return (await h.simControl('GET', '/_sim/state')).members as SimMember[];
