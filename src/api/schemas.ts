@@ -36,8 +36,14 @@ export const connectionInputSchema = z
     clientId: z.string().trim().min(1).max(200).optional(),
     clientSecret: z.string().min(1).max(500).optional(),
     workspaceGid: gid.nullable().optional(),
+    /** A child connection: reuse this profile's OAuth app, with tokens and an organization of its own. */
+    parentProfileId: z.uuid().optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => !(c.parentProfileId && (c.clientId !== undefined || c.clientSecret !== undefined)), {
+    message: "a child connection uses its parent's OAuth app: leave clientId and clientSecret out",
+    path: ['parentProfileId'],
+  });
 
 const displayName = z.string().trim().min(1, 'displayName must not be empty').max(200);
 

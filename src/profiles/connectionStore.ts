@@ -17,6 +17,8 @@ export interface ConnectionRecord {
   /** Set when a run found the grant revoked; cleared by the next authorization. */
   authError: string | null;
   version: number;
+  /** Set on a child connection: the profile whose OAuth app it uses. */
+  parentProfileId: string | null;
 }
 
 interface ConnectionRow {
@@ -34,10 +36,15 @@ interface ConnectionRow {
   refresh_token_sealed: string | null;
   auth_error: string | null;
   version: number;
+  parent_profile_id: string | null;
 }
 
-const COLUMNS = `profile_id, base_url, client_id, client_secret_sealed, redirect_url, workspace_gid, authorized_user_gid,
-  authorized_user_name, authorized_at, access_token_expires_at, access_token_sealed, refresh_token_sealed, auth_error, version`;
+// A child connection's OAuth app (client ID and secret) is its parent's; everything else is its own.
+const COLUMNS = `c.profile_id, c.base_url, COALESCE(parent.client_id, c.client_id) AS client_id,
+  COALESCE(parent.client_secret_sealed, c.client_secret_sealed) AS client_secret_sealed, c.redirect_url, c.workspace_gid,
+  c.authorized_user_gid, c.authorized_user_name, c.authorized_at, c.access_token_expires_at, c.access_token_sealed,
+  c.refresh_token_sealed, c.auth_error, c.version, c.parent_profile_id`;
+const FROM = 'connections c LEFT JOIN connections parent ON parent.profile_id = c.parent_profile_id';
 
 function toRecord(row: ConnectionRow): ConnectionRecord {
   return {
@@ -54,11 +61,12 @@ function toRecord(row: ConnectionRow): ConnectionRecord {
     hasTokens: row.access_token_sealed !== null && row.refresh_token_sealed !== null,
     authError: row.auth_error,
     version: row.version,
+    parentProfileId: row.parent_profile_id,
   };
 }
 
 export async function getConnection(db: Pick<Db, 'query'> | Tx, profileId: string): Promise<ConnectionRecord | null> {
-  const rows = await db.query<ConnectionRow>(`SELECT ${COLUMNS} FROM connections WHERE profile_id = $1`, [profileId]);
+  const rows = await db.query<ConnectionRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE c.profile_id = $1`, [profileId]);
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
@@ -72,7 +80,7 @@ export interface ConnectionSecrets {
 /** Opens the connection's secrets; call only where a request to Asana needs them, never to build a response. */
 export async function openConnectionSecrets(db: Pick<Db, 'query'> | Tx, box: SecretBox, profileId: string, lock = false): Promise<ConnectionSecrets | null> {
   const rows = await db.query<ConnectionRow>(
-    `SELECT ${COLUMNS} FROM connections WHERE profile_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+    `SELECT ${COLUMNS} FROM ${FROM} WHERE c.profile_id = $1 ${lock ? 'FOR UPDATE OF c' : ''}`,
     [profileId],
   );
   const row = rows[0];

@@ -20,13 +20,26 @@ export interface ProfileRow {
 export async function insertProfile(
   tx: Tx,
   box: SecretBox,
-  p: { id: string; displayName: string; options: ProfileOptions; connection: { baseUrl: string; redirectUrl: string; clientId?: string; clientSecret?: string; workspaceGid?: string | null } },
+  p: {
+    id: string;
+    displayName: string;
+    options: ProfileOptions;
+    connection: { baseUrl: string; redirectUrl: string; clientId?: string; clientSecret?: string; workspaceGid?: string | null; parentProfileId?: string };
+  },
 ): Promise<void> {
   await tx.query('INSERT INTO profiles (id, display_name, options) VALUES ($1, $2, $3)', [p.id, p.displayName, JSON.stringify(p.options)]);
   await tx.query(
-    `INSERT INTO connections (profile_id, base_url, redirect_url, client_id, client_secret_sealed, workspace_gid)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [p.id, p.connection.baseUrl, p.connection.redirectUrl, p.connection.clientId ?? null, p.connection.clientSecret ? box.seal(p.connection.clientSecret) : null, p.connection.workspaceGid ?? null],
+    `INSERT INTO connections (profile_id, base_url, redirect_url, client_id, client_secret_sealed, workspace_gid, parent_profile_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      p.id,
+      p.connection.baseUrl,
+      p.connection.redirectUrl,
+      p.connection.clientId ?? null,
+      p.connection.clientSecret ? box.seal(p.connection.clientSecret) : null,
+      p.connection.workspaceGid ?? null,
+      p.connection.parentProfileId ?? null,
+    ],
   );
 }
 
@@ -81,6 +94,23 @@ export async function updateConnection(
   return { version: rows[0]!.version, tokensDropped: appChanged && before.hasTokens };
 }
 
+/** Profiles whose connections use this profile's OAuth app. */
+export async function childProfileIds(db: Queryable, parentId: string): Promise<string[]> {
+  const rows = await db.query<{ profile_id: string }>('SELECT profile_id FROM connections WHERE parent_profile_id = $1 ORDER BY profile_id', [parentId]);
+  return rows.map((r) => r.profile_id);
+}
+
+/** A parent's app changed: its children's tokens were issued to the old app, so they go too. */
+export async function dropChildTokens(tx: Tx, parentId: string): Promise<Array<{ profileId: string; version: number }>> {
+  const rows = await tx.query<{ profile_id: string; version: number }>(
+    `UPDATE connections SET access_token_sealed = NULL, refresh_token_sealed = NULL, access_token_expires_at = NULL,
+            version = version + 1, updated_at = now()
+      WHERE parent_profile_id = $1 RETURNING profile_id, version`,
+    [parentId],
+  );
+  return rows.map((r) => ({ profileId: r.profile_id, version: r.version }));
+}
+
 export async function deleteProfileRow(db: Queryable, id: string): Promise<void> {
   await db.query('DELETE FROM profiles WHERE id = $1', [id]);
 }
@@ -98,6 +128,7 @@ export function profileView(row: ProfileRow, connection: ConnectionRecord | null
       baseUrl: connection.baseUrl,
       clientId: connection.clientId,
       clientSecretSet: connection.hasClientSecret,
+      parentProfileId: connection.parentProfileId,
       redirectUrl: connection.redirectUrl,
       workspaceGid: connection.workspaceGid,
       authorized: connection.hasTokens && !connection.authError,
