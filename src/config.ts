@@ -21,6 +21,11 @@ const configSchema = z.object({
   ASANA_BASE_URL: optionalString.pipe(z.url().optional()),
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   ENCRYPTION_KEY: optionalString,
+  /** Where notify-and-wait emails go, e.g. smtp://user:pass@mail.example.com:587; unset: a local outbox (npm start). */
+  SMTP_URL: optionalString,
+  MAIL_FROM: z.string().min(3).default('Licence manager <licences@localhost>'),
+  /** Signs the keep/release/approve/reject links; derived from ENCRYPTION_KEY when unset. */
+  LINK_SIGNING_KEY: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('data'),
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
@@ -44,6 +49,9 @@ export interface Config {
   asanaBaseUrl: string | undefined;
   simulatorPort: number;
   encryptionKey: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  linkSigningKey: string | undefined;
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
   dataDir: string;
   embeddedPostgresPort: number;
@@ -76,6 +84,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     asanaBaseUrl: e.ASANA_BASE_URL?.replace(/\/+$/, ''),
     simulatorPort: e.SIMULATOR_PORT,
     encryptionKey: e.ENCRYPTION_KEY,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    linkSigningKey: e.LINK_SIGNING_KEY,
     logLevel: e.LOG_LEVEL,
     dataDir: path.resolve(e.DATA_DIR),
     embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,

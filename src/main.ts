@@ -17,6 +17,9 @@ import { installTemporalRuntime } from './temporal/runtime';
 import { createApp } from './api/app';
 import { startSimulator } from './simulator';
 import { demoScenario } from './simulator/demo';
+import { startOutboxSmtp } from './notify/outbox';
+import { createSmtpMailer } from './notify/mailer';
+import { createLinkSigner, deriveLinkKey } from './notify/actionLinks';
 
 type Stop = () => Promise<unknown>;
 
@@ -98,15 +101,28 @@ async function start(config: Config, logger: Logger, stops: Stop[]): Promise<voi
   }
   const defaultAsanaBaseUrl: string = asanaBaseUrl;
 
-  const box = createSecretBox(config.encryptionKey ? parseKey(config.encryptionKey) : loadOrCreateKeyFile(dataDir));
+  const key = config.encryptionKey ? parseKey(config.encryptionKey) : loadOrCreateKeyFile(dataDir);
+  const box = createSecretBox(key);
   const apiToken = config.apiToken ?? loadOrCreateSecretFile(dataDir, 'api-token');
+
+  // Notify-and-wait mail: the configured server, else a local outbox that files each message.
+  let smtpUrl = config.smtpUrl;
+  let outboxDir: string | undefined;
+  if (!smtpUrl) {
+    outboxDir = path.join(dataDir, 'outbox');
+    const outbox = await startOutboxSmtp({ dir: outboxDir, port: 0 });
+    stops.push(() => outbox.close());
+    smtpUrl = outbox.url;
+  }
+  const linkSigner = createLinkSigner(config.linkSigningKey ? parseKey(config.linkSigningKey) : deriveLinkKey(key));
+  const notifications = { mailer: createSmtpMailer({ url: smtpUrl, from: config.mailFrom }), signer: linkSigner, publicBaseUrl: config.publicBaseUrl };
 
   // Worker
   const { worker, connection: workerConnection } = await createWorker({
     address: temporalAddress,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { db, box, temporal, taskQueue: config.temporal.taskQueue },
+    deps: { db, box, temporal, taskQueue: config.temporal.taskQueue, notifications },
   });
   const running = worker.run();
   stops.push(async () => {
@@ -126,6 +142,7 @@ async function start(config: Config, logger: Logger, stops: Stop[]): Promise<voi
     defaultAsanaBaseUrl,
     analyzeActivityMaxDays: config.analyzeActivityMaxDays,
     logger,
+    linkSigner,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));
@@ -142,6 +159,7 @@ async function start(config: Config, logger: Logger, stops: Stop[]): Promise<voi
     demoApp
       ? `  Asana (simulated demo organization): ${asanaBaseUrl}\n  Demo OAuth app: clientId=${demoApp.clientId} clientSecret=${demoApp.clientSecret}`
       : `  Asana:         ${asanaBaseUrl}`,
+    outboxDir ? `  Emails:        filed in ${outboxDir} (set SMTP_URL to send them)` : `  Emails:        sent through ${config.smtpUrl?.replace(/\/\/[^@/]*@/, '//')}`,
     `  Data folder:   ${config.dataDir}`,
     '',
     'Try:',

@@ -8,6 +8,8 @@ import { migrate } from './db/migrate';
 import { createSecretBox, parseKey } from './secrets/secretBox';
 import { ensureSearchAttributes } from './temporal/ensureSearchAttributes';
 import { installTemporalRuntime } from './temporal/runtime';
+import { createSmtpMailer } from './notify/mailer';
+import { createLinkSigner, deriveLinkKey } from './notify/actionLinks';
 
 export interface WorkerWiring {
   address: string;
@@ -49,11 +51,20 @@ async function main(): Promise<void> {
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   await ensureSearchAttributes(clientConnection, config.temporal.namespace);
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const key = parseKey(config.encryptionKey);
+  // Without SMTP_URL, rules that notify first leave their candidates for an operator (attention_required).
+  const notifications = config.smtpUrl
+    ? {
+        mailer: createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }),
+        signer: createLinkSigner(config.linkSigningKey ? parseKey(config.linkSigningKey) : deriveLinkKey(key)),
+        publicBaseUrl: config.publicBaseUrl,
+      }
+    : undefined;
   const { worker, connection } = await createWorker({
     address: config.temporal.address,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { db, box: createSecretBox(parseKey(config.encryptionKey)), temporal, taskQueue: config.temporal.taskQueue },
+    deps: { db, box: createSecretBox(key), temporal, taskQueue: config.temporal.taskQueue, notifications },
   });
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker polling');
   await worker.run();

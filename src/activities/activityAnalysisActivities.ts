@@ -4,6 +4,7 @@ import type { SecretBox } from '../secrets/secretBox';
 import { AsanaApiError } from '../asana/errors';
 import { applyAuditPage, getActivityCursor, openActivityCursor, setCursorStatus } from '../runs/activityWrites';
 import { analyzeActivity, type AnalysisCounts } from '../runs/analysis';
+import { addJobCounts, getJobCounts } from '../runs/jobResults';
 import { asActivity, openRunContext } from './profileAsana';
 
 export interface PullSummary {
@@ -20,7 +21,8 @@ export function createActivityAnalysisActivities(deps: { db: Db; box: SecretBox 
     /**
      * Streams audit-log events from the stored watermark (the first time: from analyzeActivityFrom) until
      * Asana answers an empty page. Each page and the new watermark are written in one transaction, so a
-     * retry resumes exactly after the last page written.
+     * retry resumes exactly after the last page written. The job's counts are committed with each page
+     * too, so after a retry they still cover the whole run: every event once, however many attempts.
      */
     async pullAuditLog(input: { profileId: string; jobId: string }): Promise<PullSummary> {
       const ctx = Context.current();
@@ -31,6 +33,10 @@ export function createActivityAnalysisActivities(deps: { db: Db; box: SecretBox 
         const cursor = (await getActivityCursor(deps.db, input.profileId)) ?? (await openActivityCursor(deps.db, input.profileId, new Date(options.analyzeActivityFrom)));
         await setCursorStatus(deps.db, input.profileId, 'in_progress', null);
         watermark = cursor.watermark;
+        const sofar = await getJobCounts(deps.db, input.jobId);
+        summary.events = sofar.events ?? 0;
+        summary.pages = sofar.pages ?? 0;
+        summary.users = sofar.usersSeen ?? 0;
         try {
           const pages = asana.auditLogEventPages(workspaceGid, {
             actorType: 'user',
@@ -38,7 +44,11 @@ export function createActivityAnalysisActivities(deps: { db: Db; box: SecretBox 
             ...(watermark ? { offset: watermark } : { startAt: cursor.coverageStart.toISOString() }),
           });
           for await (const page of pages) {
-            const { users } = await deps.db.withTransaction((tx) => applyAuditPage(tx, input.profileId, page.data, page.nextOffset));
+            const { users } = await deps.db.withTransaction(async (tx) => {
+              const applied = await applyAuditPage(tx, input.profileId, page.data, page.nextOffset);
+              await addJobCounts(tx, input.jobId, { events: summary.events + page.data.length, pages: summary.pages + 1, usersSeen: summary.users + applied.users });
+              return applied;
+            });
             summary.pages += 1;
             summary.events += page.data.length;
             summary.users += users;

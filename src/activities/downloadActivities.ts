@@ -23,7 +23,8 @@ export function createDownloadActivities(deps: { db: Db; box: SecretBox }) {
     async downloadMemberships(input: { profileId: string; jobId: string }): Promise<WalkProgress & { resumedAtPage: number | null; fetched: number }> {
       const ctx = Context.current();
       const resumed = ctx.info.heartbeatDetails as WalkProgress | undefined;
-      const progress: WalkProgress = resumed ?? { offset: null, pages: 0, members: 0 };
+      // A copy: the walk moves `progress` on, while `resumed` must keep saying where this attempt began.
+      const progress: WalkProgress = resumed ? { ...resumed } : { offset: null, pages: 0, members: 0 };
       return asActivity(deps, input.profileId, async () => {
         const { asana, workspaceGid } = await openRunContext(deps, input.profileId, () => progress);
         if (resumed) ctx.log.info('resuming membership walk', { page: resumed.pages });

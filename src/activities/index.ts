@@ -3,8 +3,10 @@ import { createJobActivities } from './jobActivities';
 import { createDownloadActivities } from './downloadActivities';
 import { createActivityAnalysisActivities } from './activityAnalysisActivities';
 import { createReclaimActivities } from './reclaimActivities';
+import { createReviewActivities, type Notifications } from './reviewActivities';
+import { createReconcileActivities } from './reconcileActivities';
 
-export type ActivityDeps = ProfileActivityDeps;
+export type ActivityDeps = ProfileActivityDeps & { notifications?: Notifications };
 
 /** Every activity the worker registers, built from the dependencies the worker wires in. */
 export function createActivities(deps: ActivityDeps) {
@@ -14,6 +16,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createDownloadActivities(deps),
     ...createActivityAnalysisActivities(deps),
     ...createReclaimActivities(deps),
+    ...createReviewActivities(deps),
+    ...createReconcileActivities(deps),
   };
 }
 

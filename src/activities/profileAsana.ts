@@ -33,12 +33,22 @@ export async function openRunContext(deps: { db: Db; box: SecretBox }, profileId
     baseUrl: connection.baseUrl,
     tokens: createDbTokenProvider({ db: deps.db, box: deps.box, profileId, baseUrl: connection.baseUrl }),
     onWait: () => ctx.heartbeat(progress()),
+    // Twice per heartbeat timeout (a run's tuning may make it a few seconds), never less often than every 10 s.
+    waitTickMs: waitTickFor(ctx.info.heartbeatTimeoutMs),
     signal: ctx.cancellationSignal,
     // Waits past the heartbeat timeout are fine: onWait keeps heartbeating through them.
     maxRateLimitWaitMs: 120_000,
     maxRateLimitWaits: 1_000,
   });
   return { asana, workspaceGid: connection.workspaceGid, options: withOptionDefaults(profile.options) };
+}
+
+/**
+ * How often a rate-limit wait heartbeats. Once per tick is only enough if ticks come well inside the heartbeat
+ * timeout: a 2 s Retry-After under a 1 s timeout would otherwise end the attempt as lost while it waits.
+ */
+export function waitTickFor(heartbeatTimeoutMs: number | undefined): number {
+  return heartbeatTimeoutMs ? Math.max(100, Math.min(10_000, Math.floor(heartbeatTimeoutMs / 2))) : 10_000;
 }
 
 /** Profiles created before an option existed read as its default. */
@@ -50,6 +60,7 @@ export function withOptionDefaults(options: Partial<ProfileOptions>): ProfileOpt
     reclaimSubscriptions: options.reclaimSubscriptions ?? true,
     reclaimCapPercent: options.reclaimCapPercent ?? 10,
     reclaimDryRun: options.reclaimDryRun ?? false,
+    managerEmail: options.managerEmail ?? null,
   };
 }
 

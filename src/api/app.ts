@@ -7,6 +7,8 @@ import { authorizeRouter, oauthRedirectRouter } from './routes/oauth';
 import { scheduledJobsRouter } from './routes/scheduledJobs';
 import { listsRouter } from './routes/lists';
 import { runsRouter } from './routes/runs';
+import { candidateActionsRouter } from './routes/candidateActions';
+import { licenceRouter } from './routes/licence';
 
 /** The control API: `/api/**` behind the bearer token, and the OAuth redirect Asana sends browsers to. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -17,6 +19,7 @@ export function createApp(deps: ApiDeps): express.Express {
     res.json({ ok: true });
   });
   app.use(oauthRedirectRouter(deps));
+  app.use(candidateActionsRouter(deps));
 
   const api = express.Router();
   api.use(requireBearerToken(deps.apiToken));
@@ -26,6 +29,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(scheduledJobsRouter(deps));
   api.use(listsRouter(deps));
   api.use(runsRouter(deps));
+  api.use(licenceRouter(deps));
   api.use((req, res) => sendProblem(res, notFound(`${req.method} ${req.baseUrl}${req.path}`)));
   app.use('/api', api);
 

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/pool';
 import type { Logger } from '../logger';
 import type { SecretBox } from '../secrets/secretBox';
+import type { LinkSigner } from '../notify/actionLinks';
 
 export interface ApiDeps {
   db: Db;
@@ -15,5 +16,7 @@ export interface ApiDeps {
   defaultAsanaBaseUrl: string;
   analyzeActivityMaxDays: number;
   logger: Logger;
+  /** Verifies the keep / release / approve / reject links of notify-and-wait emails. */
+  linkSigner?: LinkSigner;
   now?: () => Date;
 }

@@ -24,6 +24,7 @@ export function optionsSchema(now: Date, maxDays: number) {
       reclaimSubscriptions: z.boolean().optional(),
       reclaimCapPercent: z.number().min(0).max(100).optional(),
       reclaimDryRun: z.boolean().optional(),
+      managerEmail: z.email().nullable().optional(),
     })
     .strict();
 }

@@ -7,6 +7,7 @@ import { migrate } from '../db/migrate';
 import { createSecretBox, parseKey } from '../secrets/secretBox';
 import { ensureSearchAttributes } from '../temporal/ensureSearchAttributes';
 import { createApp } from './app';
+import { createLinkSigner, deriveLinkKey } from '../notify/actionLinks';
 
 const ASANA = 'https://app.asana.com';
 
@@ -21,9 +22,11 @@ async function main(): Promise<void> {
   await migrate(db);
   const connection = await Connection.connect({ address: config.temporal.address! });
   await ensureSearchAttributes(connection, config.temporal.namespace);
+  const key = parseKey(config.encryptionKey!);
   const app = createApp({
     db,
-    box: createSecretBox(parseKey(config.encryptionKey!)),
+    box: createSecretBox(key),
+    linkSigner: createLinkSigner(config.linkSigningKey ? parseKey(config.linkSigningKey) : deriveLinkKey(key)),
     temporal: new Client({ connection, namespace: config.temporal.namespace }),
     taskQueue: config.temporal.taskQueue,
     apiToken: config.apiToken!,

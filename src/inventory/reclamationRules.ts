@@ -6,6 +6,9 @@ export interface ReclamationRuleRow {
   edition: string;
   active: boolean;
   threshold_days: number;
+  notify_user: boolean;
+  days_before_auto_reclaim: string;
+  manager_email: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -13,10 +16,15 @@ export interface ReclamationRuleRow {
 export interface ReclamationRuleChange {
   thresholdDays?: number;
   active?: boolean;
+  notifyUser?: boolean;
+  daysBeforeAutoReclaim?: number;
+  /** null clears it (the profile's manager address applies then). */
+  managerEmail?: string | null;
 }
 
 const SELECT_RULES = `
-  SELECT r.id, r.model_id, m.edition, r.active, r.threshold_days, r.created_at, r.updated_at
+  SELECT r.id, r.model_id, m.edition, r.active, r.threshold_days, r.notify_user, r.days_before_auto_reclaim, r.manager_email,
+         r.created_at, r.updated_at
     FROM reclamation_rules r
     JOIN software_models m ON m.id = r.model_id
    WHERE r.profile_id = $1`;
@@ -36,9 +44,21 @@ export async function updateReclamationRule(db: Queryable, profileId: string, ru
     `UPDATE reclamation_rules SET
         threshold_days = COALESCE($3, threshold_days),
         active = COALESCE($4, active),
+        notify_user = COALESCE($5, notify_user),
+        days_before_auto_reclaim = COALESCE($6, days_before_auto_reclaim),
+        manager_email = CASE WHEN $7 THEN $8 ELSE manager_email END,
         updated_at = now()
       WHERE profile_id = $1 AND id = $2 RETURNING id`,
-    [profileId, ruleId, change.thresholdDays ?? null, change.active ?? null],
+    [
+      profileId,
+      ruleId,
+      change.thresholdDays ?? null,
+      change.active ?? null,
+      change.notifyUser ?? null,
+      change.daysBeforeAutoReclaim ?? null,
+      change.managerEmail !== undefined,
+      change.managerEmail ?? null,
+    ],
   );
   return rows.length > 0;
 }
@@ -50,6 +70,9 @@ export function reclamationRuleView(r: ReclamationRuleRow) {
     edition: r.edition,
     active: r.active,
     thresholdDays: r.threshold_days,
+    notifyUser: r.notify_user,
+    daysBeforeAutoReclaim: Number(r.days_before_auto_reclaim),
+    managerEmail: r.manager_email,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

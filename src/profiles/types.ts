@@ -13,6 +13,8 @@ export interface ProfileOptions {
   reclaimCapPercent: number;
   /** Reclaim runs record what they would remove and remove nothing. */
   reclaimDryRun: boolean;
+  /** Who decides when a notified person asks to keep their seat, unless the rule names someone. */
+  managerEmail?: string | null;
 }
 
 export type ValidationApi = 'Download Subscriptions' | 'Calculate Activity';

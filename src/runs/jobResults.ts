@@ -35,6 +35,12 @@ export async function addJobCounts(db: Pick<Db, 'query'>, jobId: string, counts:
   await db.query('UPDATE job_results SET counts = counts || $2::jsonb WHERE id = $1', [jobId, JSON.stringify(counts)]);
 }
 
+/** The counts a running job has recorded so far (a retried activity carries on from them). */
+export async function getJobCounts(db: Pick<Db, 'query'>, jobId: string): Promise<Counts> {
+  const rows = await db.query<{ counts: Counts }>('SELECT counts FROM job_results WHERE id = $1', [jobId]);
+  return rows[0]?.counts ?? {};
+}
+
 export async function finishJobResult(db: Db, jobId: string, outcome: { status: 'succeeded' | 'failed'; counts: Counts; error?: string | null }): Promise<void> {
   await db.query(
     `UPDATE job_results SET status = $2, counts = counts || $3::jsonb, error = $4, finished_at = now() WHERE id = $1`,

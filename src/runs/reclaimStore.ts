@@ -48,37 +48,37 @@ export interface ReclaimTarget {
   stopReason: { state: 'closed_skipped' | 'closed_canceled'; reason: string } | null;
 }
 
-/** The next candidates of this job still waiting, with what the database says about them now. */
-export async function nextReclaimTargets(db: Db, p: { profileId: string; jobId: string; limit: number }): Promise<ReclaimTarget[]> {
-  const rows = await db.query<{
-    id: string;
-    user_gid: string;
-    email: string | null;
-    last_activity_at: Date | null;
-    removal_requested_at: Date | null;
-    sub_status: string | null;
-    excluded: boolean;
-    newer_activity: Date | null;
-    rule_active: boolean | null;
-  }>(
-    `SELECT rc.id, rc.user_gid, s.email, rc.last_activity_at, rc.removal_requested_at, s.status AS sub_status,
-            (s.is_admin OR s.user_gid = conn.authorized_user_gid
-              OR EXISTS (SELECT 1 FROM identifier_exclusions x WHERE x.profile_id = rc.profile_id AND x.active AND x.identifier = s.identifier)
-              OR EXISTS (SELECT 1 FROM user_exclusions x WHERE x.profile_id = rc.profile_id AND x.active
-                           AND (x.user_gid = s.user_gid OR lower(x.email) = lower(s.email)))) AS excluded,
-            CASE WHEN a.last_activity_at > COALESCE(rc.last_activity_at, '-infinity') THEN a.last_activity_at END AS newer_activity,
-            r.active AS rule_active
-       FROM removal_candidates rc
-       JOIN connections conn ON conn.profile_id = rc.profile_id
-       LEFT JOIN subscriptions s ON s.profile_id = rc.profile_id AND s.user_gid = rc.user_gid
-       LEFT JOIN user_activity a ON a.profile_id = rc.profile_id AND a.user_gid = rc.user_gid
-       LEFT JOIN reclamation_rules r ON r.id = rc.rule_id
-      WHERE rc.profile_id = $1 AND rc.reclaim_job = $2 AND rc.state = 'ready'
-      ORDER BY rc.created_at, rc.id
-      LIMIT $3`,
-    [p.profileId, p.jobId, p.limit],
-  );
-  return rows.map((r) => ({
+interface TargetRow {
+  id: string;
+  user_gid: string;
+  email: string | null;
+  last_activity_at: Date | null;
+  removal_requested_at: Date | null;
+  sub_status: string | null;
+  excluded: boolean;
+  newer_activity: Date | null;
+  rule_active: boolean | null;
+}
+
+// A candidate with what the database says about it now; `where` narrows it (parameters from $2).
+const TARGETS = (where: string) => `
+  SELECT rc.id, rc.user_gid, s.email, rc.last_activity_at, rc.removal_requested_at, s.status AS sub_status,
+         (s.is_admin OR s.user_gid = conn.authorized_user_gid
+           OR EXISTS (SELECT 1 FROM identifier_exclusions x WHERE x.profile_id = rc.profile_id AND x.active AND x.identifier = s.identifier)
+           OR EXISTS (SELECT 1 FROM user_exclusions x WHERE x.profile_id = rc.profile_id AND x.active
+                        AND (x.user_gid = s.user_gid OR lower(x.email) = lower(s.email)))) AS excluded,
+         CASE WHEN a.last_activity_at > COALESCE(rc.last_activity_at, '-infinity') THEN a.last_activity_at END AS newer_activity,
+         r.active AS rule_active
+    FROM removal_candidates rc
+    JOIN connections conn ON conn.profile_id = rc.profile_id
+    LEFT JOIN subscriptions s ON s.profile_id = rc.profile_id AND s.user_gid = rc.user_gid
+    LEFT JOIN user_activity a ON a.profile_id = rc.profile_id AND a.user_gid = rc.user_gid
+    LEFT JOIN reclamation_rules r ON r.id = rc.rule_id
+   WHERE rc.profile_id = $1 AND ${where}
+   ORDER BY rc.created_at, rc.id`;
+
+function toTarget(r: TargetRow): ReclaimTarget {
+  return {
     id: r.id,
     userGid: r.user_gid,
     email: r.email,
@@ -94,7 +94,19 @@ export async function nextReclaimTargets(db: Db, p: { profileId: string; jobId: 
             : r.newer_activity
               ? { state: 'closed_canceled', reason: `Active again on ${r.newer_activity.toISOString().slice(0, 10)}` }
               : null,
-  }));
+  };
+}
+
+/** The next candidates of this job still waiting, with what the database says about them now. */
+export async function nextReclaimTargets(db: Db, p: { profileId: string; jobId: string; limit: number }): Promise<ReclaimTarget[]> {
+  const rows = await db.query<TargetRow>(`${TARGETS("rc.reclaim_job = $2 AND rc.state = 'ready'")} LIMIT $3`, [p.profileId, p.jobId, p.limit]);
+  return rows.map(toTarget);
+}
+
+/** A candidate whose person was asked first (notify and wait), while it is still open. */
+export async function reviewedTarget(db: Db, p: { profileId: string; candidateId: string }): Promise<ReclaimTarget | null> {
+  const rows = await db.query<TargetRow>(TARGETS("rc.id = $2 AND rc.state IN ('awaiting_user', 'awaiting_approval')"), [p.profileId, p.candidateId]);
+  return rows[0] ? toTarget(rows[0]) : null;
 }
 
 /** Committed before removeUser is sent: a retry that finds it set knows a removal may already have happened. */

@@ -4,3 +4,4 @@ export { downloadSubscriptionsWorkflow } from './runs/download';
 export { refreshActivityWorkflow } from './runs/refreshActivity';
 export { reclaimWorkflow } from './runs/reclaim';
 export { reconcileWorkflow } from './runs/reconcile';
+export { candidateReviewWorkflow } from './review/candidateReview';

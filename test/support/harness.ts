@@ -10,6 +10,8 @@ import { createLogger } from '../../src/logger';
 import { createSecretBox, type SecretBox } from '../../src/secrets/secretBox';
 import { createWorker } from '../../src/worker';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
+import { createLinkSigner, deriveLinkKey } from '../../src/notify/actionLinks';
+import { createSmtpMailer } from '../../src/notify/mailer';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import type { Db } from '../../src/db/pool';
 import { createTestDatabase } from './database';
@@ -45,6 +47,8 @@ export interface HarnessOptions {
   scenario?: Record<string, unknown>;
   /** false: no worker in this process; start one with startWorkerProcess (to kill it like a crash). */
   inProcessWorker?: boolean;
+  /** Where notify-and-wait emails go (an SMTP server the test runs); without it, none are sent. */
+  smtpUrl?: string;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -57,6 +61,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const taskQueue = `test-${crypto.randomBytes(5).toString('hex')}`;
   const key = crypto.randomBytes(32);
   const box = createSecretBox(key);
+  const linkSigner = createLinkSigner(deriveLinkKey(key));
   const apiToken = crypto.randomBytes(16).toString('hex');
 
   let handler: http.RequestListener = (_req, res) => res.end();
@@ -73,7 +78,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     defaultAsanaBaseUrl: sim.url,
     analyzeActivityMaxDays: 60,
     logger,
+    linkSigner,
   });
+  const notifications = opts.smtpUrl
+    ? { mailer: createSmtpMailer({ url: opts.smtpUrl, from: 'Licences <licences@example.com>' }), signer: linkSigner, publicBaseUrl: apiUrl }
+    : undefined;
 
   const app = { clientId: `app-${taskQueue}`, clientSecret: crypto.randomBytes(18).toString('hex') };
   await fetch(`${sim.url}/_sim/apps`, {
@@ -89,7 +98,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
           address: inject('temporalAddress'),
           namespace: 'default',
           taskQueue,
-          deps: { db, box, temporal, taskQueue },
+          deps: { db, box, temporal, taskQueue, notifications },
           workflowBundlePath: inject('workflowBundlePath'),
         });
   const running = inProcess?.worker.run();
@@ -116,6 +125,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       TEMPORAL_TASK_QUEUE: taskQueue,
       ENCRYPTION_KEY: key.toString('hex'),
       WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+      PUBLIC_BASE_URL: apiUrl,
+      ...(opts.smtpUrl ? { SMTP_URL: opts.smtpUrl } : {}),
     },
     apiToken,
     db,

@@ -61,6 +61,7 @@ export function profilesRouter(deps: ApiDeps): Router {
       reclaimSubscriptions: body.options?.reclaimSubscriptions ?? true,
       reclaimCapPercent: body.options?.reclaimCapPercent ?? 10,
       reclaimDryRun: body.options?.reclaimDryRun ?? false,
+      managerEmail: body.options?.managerEmail ?? null,
     };
     const state: ProfileState = {
       profileId: id,

@@ -1,7 +1,8 @@
-import { log } from '@temporalio/workflow';
-import type { RunInput } from '../../runs/types';
+import type { Counts, RunInput } from '../../runs/types';
+import { bookkeeping } from './activities';
+import { runAsJob } from './job';
 
-// The weekly schedule starts this; the licence position it computes comes with the entitlements work.
-export async function reconcileWorkflow(input: RunInput): Promise<void> {
-  log.info('reconcile run started', { profileId: input.profileId });
+/** Reconcile: the licence position of every model, kept with its time (weekly by schedule, or on demand). */
+export async function reconcileWorkflow(input: RunInput): Promise<Counts> {
+  return runAsJob('reconcile', input, async (jobId) => ({ ...(await bookkeeping.reconcileLicences({ profileId: input.profileId, jobId })) }));
 }

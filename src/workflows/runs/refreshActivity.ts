@@ -12,8 +12,13 @@ import { reclaimWorkflow } from './reclaim';
 export async function refreshActivityWorkflow(input: RunInput): Promise<Counts> {
   const counts = await runAsJob('activity', input, async (jobId) => {
     const pull = await walkers(input.tuning).pullAuditLog({ profileId: input.profileId, jobId });
+    const analysisStarted = new Date(Date.now() - 60_000).toISOString();
     const analysis = await bookkeeping.analyzeActivity({ profileId: input.profileId, jobId, activityReadable: pull.readable });
-    return { events: pull.events, pages: pull.pages, usersSeen: pull.users, ...analysis };
+    // Notify and wait: reviews of candidates closed just now stop; new candidates of such rules get one.
+    const { signaled } = await bookkeeping.signalClosedReviews({ profileId: input.profileId, since: analysisStarted });
+    const { reclaimSubscriptions } = await bookkeeping.loadRunSettings({ profileId: input.profileId });
+    const reviews = reclaimSubscriptions ? await bookkeeping.startCandidateReviews({ profileId: input.profileId }) : { started: 0, unsent: 0 };
+    return { events: pull.events, pages: pull.pages, usersSeen: pull.users, ...analysis, reviewsStarted: reviews.started, reviewsEnded: signaled, notifyUnsent: reviews.unsent };
   });
   const settings = await bookkeeping.loadRunSettings({ profileId: input.profileId });
   if (settings.reclaimSubscriptions) {

@@ -11,6 +11,11 @@ const patchSchema = z
   .object({
     thresholdDays: z.number().int('must be a whole number of days').min(1).max(3650).optional(),
     active: z.boolean().optional(),
+    /** Notify and wait: ask the person first (keep or release) instead of reclaiming straight away. */
+    notifyUser: z.boolean().optional(),
+    /** How long the person has to answer; fractions of a day are allowed (at least about a second). */
+    daysBeforeAutoReclaim: z.number().min(0.00001).max(365).optional(),
+    managerEmail: z.email().nullable().optional(),
   })
   .strict();
 

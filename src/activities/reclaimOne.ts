@@ -1,0 +1,64 @@
+import type { Db } from '../db/pool';
+import { AsanaApiError } from '../asana/errors';
+import type { AsanaClient } from '../asana/client';
+import { closeCandidate, markRemovalRequested, type ReclaimTarget } from '../runs/reclaimStore';
+
+/**
+ * One candidate, safely: nothing is removed twice. The request is marked before `removeUser` is sent; a
+ * retry that finds the mark asks Asana whether the person is still a member, and a person already gone
+ * after our request counts as reclaimed.
+ */
+export async function reclaimOne(p: {
+  db: Db;
+  asana: AsanaClient;
+  workspaceGid: string;
+  profileId: string;
+  target: ReclaimTarget;
+  /** Where the audit events read so far begin; null when activity cannot be read (then only the database is asked). */
+  activitySince: Date | null;
+}): Promise<void> {
+  const { db, asana, target } = p;
+  const close = (state: 'closed_complete' | 'closed_skipped' | 'closed_canceled' | 'attention_required', reason: string) =>
+    closeCandidate(db, { profileId: p.profileId, candidateId: target.id, userGid: target.userGid, state, reason });
+
+  if (target.stopReason) return close(target.stopReason.state, target.stopReason.reason);
+
+  const stillMember = await isMember(asana, p.workspaceGid, target.userGid);
+  if (!stillMember) {
+    return target.removalRequestedAt
+      ? close('closed_complete', 'Removed from the organization (confirmed after a retried request)')
+      : close('closed_skipped', 'Already gone from the organization');
+  }
+
+  if (p.activitySince) {
+    // Any event newer than the one the candidate was made from means the person is back.
+    const since = target.lastActivityAt ? new Date(target.lastActivityAt.getTime() + 1) : p.activitySince;
+    for await (const page of asana.auditLogEventPages(p.workspaceGid, { actorGid: target.userGid, actorType: 'user', limit: 1, startAt: since.toISOString() })) {
+      const newer = page.data.find((e) => e.actor?.gid === target.userGid);
+      if (newer) return close('closed_canceled', `Active again on ${newer.created_at.slice(0, 10)}`);
+      break;
+    }
+  }
+
+  await markRemovalRequested(db, target.id);
+  try {
+    await asana.removeUser(p.workspaceGid, target.userGid);
+  } catch (err) {
+    if (err instanceof AsanaApiError && err.status === 404) return close('closed_skipped', 'Already gone from the organization');
+    if (err instanceof AsanaApiError && err.status >= 400 && err.status < 500 && err.status !== 429) {
+      return close('attention_required', `Asana refused the removal (${err.status}): ${err.message}`);
+    }
+    throw err;
+  }
+  return close('closed_complete', 'Removed from the organization; the seat is free');
+}
+
+async function isMember(asana: AsanaClient, workspaceGid: string, userGid: string): Promise<boolean> {
+  try {
+    const memberships = await asana.getUserWorkspaceMemberships(userGid, ['workspace', 'is_active']);
+    return memberships.some((m) => m.workspace?.gid === workspaceGid && m.is_active !== false);
+  } catch (err) {
+    if (err instanceof AsanaApiError && err.status === 404) return false;
+    throw err;
+  }
+}

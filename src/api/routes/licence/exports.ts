@@ -1,0 +1,150 @@
+import type { Response } from 'express';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ApiDeps } from '../../deps';
+import type { Tx } from '../../../db/pool';
+import type { Page, Paged } from '../../../inventory/sql';
+import { listSubscriptions, subscriptionView, type SubscriptionFilters } from '../../../inventory/subscriptions';
+import { CANDIDATE_STATES, listRemovalCandidates, removalCandidateView, type CandidateFilters, type CandidateState } from '../../../inventory/removalCandidates';
+import { emailField, identifierField, instantField, modelIdField, userGidField } from '../lists/fields';
+import { parseQuery, profileParam } from '../params';
+import { csvLine } from './csv';
+
+/**
+ * Rows fetched (and written) at a time: memory is bounded by the page, not the organization. Each page
+ * re-runs the list's query (offset paging), so larger pages mean fewer passes: 100,000 rows take ~3 s.
+ */
+const EXPORT_PAGE = 5000;
+
+type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compiles only when `columns` names every field of the JSON view, so the two cannot drift apart. */
+const columnsOf = <V>() => <const C extends readonly (keyof V)[]>(columns: C & (Equal<C[number], keyof V> extends true ? unknown : 'a field of the view is missing')) => columns;
+
+const SUBSCRIPTION_COLUMNS = columnsOf<ReturnType<typeof subscriptionView>>()([
+  'userGid', 'name', 'email', 'identifier', 'modelId', 'model', 'isAdmin', 'accountCreatedAt', 'status', 'firstSeenAt', 'lastSeenAt', 'endedAt', 'lastActivityAt',
+]);
+const CANDIDATE_COLUMNS = columnsOf<ReturnType<typeof removalCandidateView>>()([
+  'id', 'userGid', 'name', 'email', 'ruleId', 'modelId', 'state', 'reason', 'lastActivityAt', 'createdAt', 'updatedAt', 'closedAt', 'dryRunAt',
+]);
+
+// The JSON lists' filters (pagination aside: an export has every row); the key checks keep them in step.
+const subscriptionQuery = z
+  .object({
+    status: z.enum(['active', 'ended']).optional(),
+    identifier: identifierField.optional(),
+    modelId: modelIdField.optional(),
+    inactiveSince: instantField.optional(),
+    userGid: userGidField.optional(),
+    email: emailField.optional(),
+  })
+  .strict();
+const _subscriptionFilters: Equal<keyof z.output<typeof subscriptionQuery>, keyof SubscriptionFilters> = true;
+
+const isState = (s: string): s is CandidateState => (CANDIDATE_STATES as readonly string[]).includes(s);
+const candidateQuery = z
+  .object({
+    state: z
+      .string()
+      .transform((v, ctx) => {
+        const states = v.split(',').map((s) => s.trim());
+        const unknown = states.filter((s) => !isState(s));
+        if (unknown.length === 0) return states as CandidateState[];
+        ctx.addIssue({ code: 'custom', message: `${unknown.map((s) => `"${s}"`).join(', ')} is not a candidate state; use one or more of ${CANDIDATE_STATES.join(', ')}` });
+        return z.NEVER;
+      })
+      .optional(),
+    modelId: modelIdField.optional(),
+    userGid: userGidField.optional(),
+  })
+  .strict();
+const _candidateFilters: Equal<Exclude<keyof z.output<typeof candidateQuery>, 'state'> | 'states', keyof CandidateFilters> = true;
+
+/** Resolves once the response can take more (or is gone): a slow reader slows the export, not memory. */
+function written(res: Response, chunk: string): Promise<void> {
+  // A response already gone never drains: the caller sees `destroyed` and stops.
+  if (res.destroyed || res.write(chunk)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * Streams a list as CSV, page by page through the list's own query, inside one read-only REPEATABLE READ
+ * transaction: every page sees the same snapshot, so no row is skipped or repeated while runs write.
+ * The first page is read before the headers go out, so a failure up to then is still a problem document.
+ */
+async function streamCsv<R, V extends object>(
+  deps: ApiDeps,
+  res: Response,
+  p: { filename: string; columns: readonly (keyof V)[]; list: (tx: Tx, page: Page) => Promise<Paged<R>>; view: (row: R) => V },
+): Promise<void> {
+  let started = false;
+  try {
+    await deps.db.withTransaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      let rows = (await p.list(tx, { limit: EXPORT_PAGE, offset: 0 })).rows;
+      res
+        .status(200)
+        .setHeader('Content-Type', 'text/csv; charset=utf-8')
+        .setHeader('Content-Disposition', `attachment; filename="${p.filename}"`)
+        .setHeader('Cache-Control', 'no-store');
+      started = true;
+      let chunk = csvLine(p.columns as readonly string[]);
+      for (let offset = 0; ; ) {
+        for (const row of rows) {
+          const view = p.view(row);
+          chunk += csvLine(p.columns.map((c) => view[c]));
+        }
+        await written(res, chunk);
+        chunk = '';
+        if (rows.length < EXPORT_PAGE || res.destroyed) break;
+        offset += EXPORT_PAGE;
+        rows = (await p.list(tx, { limit: EXPORT_PAGE, offset })).rows;
+      }
+    });
+    res.end();
+  } catch (err) {
+    if (!started) throw err;
+    // Too late for a problem document: cut the response so the client sees a broken download, not a short file.
+    deps.logger.error({ err, filename: p.filename }, 'CSV export failed while streaming');
+    res.destroy(err as Error);
+  }
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** `.../subscriptions.csv` and `.../removal-candidates.csv`: the JSON lists, every row, as CSV downloads. */
+export function exportsRouter(deps: ApiDeps): Router {
+  const router = Router();
+  const { db } = deps;
+
+  router.get('/profiles/:id/subscriptions.csv', async (req, res) => {
+    const profileId = await profileParam(db, req);
+    const filters = parseQuery(subscriptionQuery, req.query);
+    await streamCsv(deps, res, {
+      filename: `subscriptions-${profileId}-${today()}.csv`,
+      columns: SUBSCRIPTION_COLUMNS,
+      list: (tx, page) => listSubscriptions(tx, profileId, filters, page),
+      view: subscriptionView,
+    });
+  });
+
+  router.get('/profiles/:id/removal-candidates.csv', async (req, res) => {
+    const profileId = await profileParam(db, req);
+    const { state, ...filters } = parseQuery(candidateQuery, req.query);
+    await streamCsv(deps, res, {
+      filename: `removal-candidates-${profileId}-${today()}.csv`,
+      columns: CANDIDATE_COLUMNS,
+      list: (tx, page) => listRemovalCandidates(tx, profileId, { ...filters, states: state }, page),
+      view: removalCandidateView,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,43 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ApiDeps } from '../../deps';
+import { latestPositions, runSummaries, type RunSummary } from '../../../reconcile/positions';
+import { parseQuery, profileParam } from '../params';
+
+const querySchema = z.object({ historyLimit: z.coerce.number().int().min(1).max(100).default(10) }).strict();
+
+const historyView = (r: RunSummary) => ({
+  computedAt: r.computedAt,
+  jobId: r.jobId,
+  models: r.models,
+  underLicensed: r.underLicensed,
+  overLicensed: r.overLicensed,
+  compliant: r.compliant,
+  totals: r.totals,
+});
+
+/**
+ * `GET .../license-position`: the newest reconciliation per model, its totals per currency, and the
+ * newest `historyLimit` reconciliations (the newest included). Before the first one: no time, no models.
+ */
+export function licencePositionRouter({ db }: ApiDeps): Router {
+  const router = Router();
+  router.get('/profiles/:id/license-position', async (req, res) => {
+    const profileId = await profileParam(db, req);
+    const { historyLimit } = parseQuery(querySchema, req.query);
+    // One snapshot: a reconciliation committing meanwhile must not pair one run's models with another's totals.
+    const { models, history } = await db.withTransaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return { models: await latestPositions(tx, profileId), history: await runSummaries(tx, profileId, historyLimit) };
+    });
+    const latest = history[0];
+    res.json({
+      computedAt: latest?.computedAt ?? null,
+      jobId: latest?.jobId ?? null,
+      models,
+      totals: latest?.totals ?? {},
+      history: history.map(historyView),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,93 @@
+import crypto from 'node:crypto';
+import type { Db } from '../db/pool';
+import { sha256 } from '../secrets/secretBox';
+
+export type ReviewAction = 'keep' | 'release' | 'approve' | 'reject';
+export const USER_ACTIONS: ReviewAction[] = ['keep', 'release'];
+export const MANAGER_ACTIONS: ReviewAction[] = ['approve', 'reject'];
+
+interface LinkClaims {
+  /** candidate */
+  c: string;
+  /** action */
+  a: ReviewAction;
+  /** single-use nonce, stored only as a hash */
+  n: string;
+  /** expiry, epoch seconds */
+  e: number;
+}
+
+/**
+ * Keep / release / approve / reject links: an HMAC-signed token naming the candidate, the action and an
+ * expiry, plus a nonce recorded in the database so each link works once and the others of its step die with it.
+ */
+export function createLinkSigner(key: Buffer) {
+  const mac = (body: string) => crypto.createHmac('sha256', key).update(body).digest('base64url');
+  return {
+    sign(claims: LinkClaims): string {
+      const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+      return `${body}.${mac(body)}`;
+    },
+    /** The claims of an authentic token, or null for anything forged or malformed. */
+    verify(token: string): LinkClaims | null {
+      const [body, signature] = token.split('.');
+      if (!body || !signature) return null;
+      const expected = Buffer.from(mac(body));
+      const given = Buffer.from(signature);
+      if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return null;
+      try {
+        const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as LinkClaims;
+        return typeof claims.c === 'string' && typeof claims.n === 'string' && typeof claims.e === 'number' ? claims : null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+export type LinkSigner = ReturnType<typeof createLinkSigner>;
+
+/** Derives the link key from the encryption key when no key of its own is configured (a separate purpose, a separate key). */
+export function deriveLinkKey(encryptionKey: Buffer): Buffer {
+  return Buffer.from(crypto.hkdfSync('sha256', encryptionKey, Buffer.alloc(0), 'action-links', 32));
+}
+
+/** Creates one link per action for a candidate's step, valid until `expiresAt`. */
+export async function issueLinks(
+  db: Pick<Db, 'query'>,
+  signer: LinkSigner,
+  p: { candidateId: string; actions: ReviewAction[]; expiresAt: Date; baseUrl: string },
+): Promise<Record<ReviewAction, string>> {
+  const links = {} as Record<ReviewAction, string>;
+  for (const action of p.actions) {
+    const nonce = crypto.randomBytes(18).toString('base64url');
+    await db.query('INSERT INTO action_links (nonce, candidate_id, action, expires_at) VALUES ($1, $2, $3, $4)', [sha256(nonce), p.candidateId, action, p.expiresAt]);
+    const token = signer.sign({ c: p.candidateId, a: action, n: nonce, e: Math.floor(p.expiresAt.getTime() / 1000) });
+    links[action] = `${p.baseUrl}/candidate-actions/${token}`;
+  }
+  return links;
+}
+
+export type ConsumedLink =
+  | { ok: true; candidateId: string; action: ReviewAction }
+  | { ok: false; reason: 'forged' | 'expired' | 'used' };
+
+/** Uses a link up, once; its sibling links (the other choice of the same step) stop working with it. */
+export async function consumeLink(db: Db, signer: LinkSigner, token: string, now: Date): Promise<ConsumedLink> {
+  const claims = signer.verify(token);
+  if (!claims) return { ok: false, reason: 'forged' };
+  if (claims.e * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
+  return db.withTransaction(async (tx) => {
+    const rows = await tx.query<{ candidate_id: string; action: ReviewAction; expires_at: Date; used_at: Date | null }>(
+      'SELECT candidate_id, action, expires_at, used_at FROM action_links WHERE nonce = $1 FOR UPDATE',
+      [sha256(claims.n)],
+    );
+    const link = rows[0];
+    if (!link || link.candidate_id !== claims.c || link.action !== claims.a) return { ok: false as const, reason: 'forged' as const };
+    if (link.used_at) return { ok: false as const, reason: 'used' as const };
+    if (link.expires_at.getTime() <= now.getTime()) return { ok: false as const, reason: 'expired' as const };
+    const step = USER_ACTIONS.includes(link.action) ? USER_ACTIONS : MANAGER_ACTIONS;
+    await tx.query('UPDATE action_links SET used_at = $3 WHERE candidate_id = $1 AND action = ANY($2) AND used_at IS NULL', [link.candidate_id, step, now]);
+    return { ok: true as const, candidateId: link.candidate_id, action: link.action };
+  });
+}

@@ -1,0 +1,57 @@
+import { condition, setHandler } from '@temporalio/workflow';
+import type { ReviewAction } from '../../notify/actionLinks';
+import { bookkeeping, walkers } from '../runs/activities';
+import { reviewClosedSignal, reviewDecisionSignal } from './definitions';
+
+export interface CandidateReviewInput {
+  profileId: string;
+  candidateId: string;
+}
+
+export type ReviewOutcome = 'reclaimed' | 'kept' | 'closed' | 'attention_required';
+
+const msUntil = (iso: string) => Math.max(0, Date.parse(iso) - Date.now());
+
+/**
+ * Notify and wait, for one removal candidate (`profile/<id>/candidate/<candidateId>`): the person is
+ * emailed keep / release links; release, or no answer by the deadline, reclaims the seat; keep asks the
+ * manager, whose approval keeps the seat and whose rejection reclaims it. Activity seen meanwhile (the
+ * analysis closes the candidate) ends the wait. Timers and signals make it visible in the Temporal UI.
+ */
+export async function candidateReviewWorkflow(input: CandidateReviewInput): Promise<ReviewOutcome> {
+  let stage: 'user' | 'manager' = 'user';
+  let decision: ReviewAction | null = null;
+  let closed = false;
+  setHandler(reviewDecisionSignal, (action) => {
+    const expected = stage === 'user' ? ['keep', 'release'] : ['approve', 'reject'];
+    if (decision === null && expected.includes(action)) decision = action;
+  });
+  setHandler(reviewClosedSignal, () => {
+    closed = true;
+  });
+
+  const { deadlineAt } = await bookkeeping.notifyCandidateUser({ candidateId: input.candidateId });
+  if (!deadlineAt) return 'attention_required';
+  await condition(() => decision !== null || closed, msUntil(deadlineAt));
+  if (closed) return 'closed';
+
+  if (decision === 'keep') {
+    const manager = await bookkeeping.requestManagerApproval({ candidateId: input.candidateId });
+    if (!manager.deadlineAt) return 'attention_required';
+    stage = 'manager';
+    decision = null;
+    const answered = await condition(() => decision !== null || closed, msUntil(manager.deadlineAt));
+    if (closed) return 'closed';
+    if (!answered) {
+      await bookkeeping.settleCandidate({ candidateId: input.candidateId, state: 'attention_required', reason: 'The person asked to keep the seat and the manager did not decide in time' });
+      return 'attention_required';
+    }
+    if (decision === 'approve') {
+      await bookkeeping.settleCandidate({ candidateId: input.candidateId, state: 'closed_canceled', reason: 'Kept: the manager approved the request to keep the seat' });
+      return 'kept';
+    }
+  }
+  // Released, no answer by the deadline, or the manager rejected keeping it.
+  await walkers(undefined).reclaimReviewedCandidate({ profileId: input.profileId, candidateId: input.candidateId });
+  return 'reclaimed';
+}
