@@ -23,6 +23,6 @@ const redactPaths = [
   'req.headers.authorization',
 ];
 
-export function createLogger(level: string, name = 'licence-manager'): Logger {
-  return pino({ name, level, redact: { paths: redactPaths, censor: '[redacted]' } });
+export function createLogger(level: string, name = 'licence-manager', destination?: pino.DestinationStream): Logger {
+  return pino({ name, level, redact: { paths: redactPaths, censor: '[redacted]' } }, destination);
 }

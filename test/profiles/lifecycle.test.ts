@@ -7,9 +7,10 @@ import { scheduleId, type ScheduleKind } from '../../src/profiles/types';
 
 let h: Harness;
 const responses: string[] = [];
+const logLines: string[] = [];
 
 beforeAll(async () => {
-  h = await startHarness({ scenario: { seed: 11, members: 30, guests: 3, viewOnly: 2, admins: 2, isOrganization: true, auditLog: 'enabled' } });
+  h = await startHarness({ logLines, scenario: { seed: 11, members: 30, guests: 3, viewOnly: 2, admins: 2, isOrganization: true, auditLog: 'enabled' } });
 });
 afterAll(async () => h?.close());
 
@@ -98,7 +99,10 @@ describe('profile lifecycle through the API', () => {
     // The decoded history does hold the profile's (non-secret) state, so the search below is meaningful.
     expect(history).toContain(profile.options.analyzeActivityFrom as string);
     expect(history).toContain('"passed":true');
-    const everything = [history, ...responses].join('\n');
+    // The service logged at debug level throughout (SQL included), so the logs are there to search too.
+    expect(logLines.length).toBeGreaterThan(50);
+    expect(logLines.some((l) => l.includes('"sql"'))).toBe(true);
+    const everything = [history, ...responses, ...logLines].join('\n');
     for (const secret of [h.app.clientSecret, secrets!.accessToken!, secrets!.refreshToken!]) {
       expect(everything.includes(secret)).toBe(false);
     }

@@ -2,10 +2,10 @@ import crypto from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createDb, type Db } from '../../src/db/pool';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 
 /** A fresh, migrated database for one test file, cloned from the run's template. */
-export async function createTestDatabase(): Promise<Db & { url: string }> {
+export async function createTestDatabase(logger?: Logger): Promise<Db & { url: string }> {
   const adminUrl = inject('postgresAdminUrl');
   const name = `t_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -17,5 +17,5 @@ export async function createTestDatabase(): Promise<Db & { url: string }> {
   }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return Object.assign(createDb(url.toString(), createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test-db')), { url: url.toString() });
+  return Object.assign(createDb(url.toString(), logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test-db')), { url: url.toString() });
 }

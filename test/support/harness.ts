@@ -49,12 +49,16 @@ export interface HarnessOptions {
   inProcessWorker?: boolean;
   /** Where notify-and-wait emails go (an SMTP server the test runs); without it, none are sent. */
   smtpUrl?: string;
+  /** Collects every log line of the service (at debug level) here, for tests that read the logs. */
+  logLines?: string[];
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test');
+  const logger = opts.logLines
+    ? createLogger('debug', 'test', { write: (line: string) => void opts.logLines!.push(line) })
+    : createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test');
   installTemporalRuntime(logger);
-  const db = await createTestDatabase();
+  const db = await createTestDatabase(opts.logLines ? logger : undefined);
   const sim = await startSimulator({ port: 0, scenario: opts.scenario });
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   const temporal = new Client({ connection });
