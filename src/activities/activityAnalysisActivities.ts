@@ -12,7 +12,8 @@ export interface PullSummary {
   readable: boolean;
   events: number;
   pages: number;
-  users: number;
+  /** People with a recorded last activity after the pull (each counted once). */
+  usersWithActivity: number;
   detail: string | null;
 }
 
@@ -26,7 +27,7 @@ export function createActivityAnalysisActivities(deps: { db: Db; box: SecretBox 
      */
     async pullAuditLog(input: { profileId: string; jobId: string }): Promise<PullSummary> {
       const ctx = Context.current();
-      const summary: PullSummary = { readable: true, events: 0, pages: 0, users: 0, detail: null };
+      const summary: PullSummary = { readable: true, events: 0, pages: 0, usersWithActivity: 0, detail: null };
       let watermark: string | null = null;
       return asActivity(deps, input.profileId, async () => {
         const { asana, workspaceGid, options } = await openRunContext(deps, input.profileId, () => ({ watermark, pages: summary.pages }));
@@ -36,7 +37,6 @@ export function createActivityAnalysisActivities(deps: { db: Db; box: SecretBox 
         const sofar = await getJobCounts(deps.db, input.jobId);
         summary.events = sofar.events ?? 0;
         summary.pages = sofar.pages ?? 0;
-        summary.users = sofar.usersSeen ?? 0;
         try {
           const pages = asana.auditLogEventPages(workspaceGid, {
             actorType: 'user',
@@ -44,14 +44,12 @@ export function createActivityAnalysisActivities(deps: { db: Db; box: SecretBox 
             ...(watermark ? { offset: watermark } : { startAt: cursor.coverageStart.toISOString() }),
           });
           for await (const page of pages) {
-            const { users } = await deps.db.withTransaction(async (tx) => {
-              const applied = await applyAuditPage(tx, input.profileId, page.data, page.nextOffset);
-              await addJobCounts(tx, input.jobId, { events: summary.events + page.data.length, pages: summary.pages + 1, usersSeen: summary.users + applied.users });
-              return applied;
+            await deps.db.withTransaction(async (tx) => {
+              await applyAuditPage(tx, input.profileId, page.data, page.nextOffset);
+              await addJobCounts(tx, input.jobId, { events: summary.events + page.data.length, pages: summary.pages + 1 });
             });
             summary.pages += 1;
             summary.events += page.data.length;
-            summary.users += users;
             watermark = page.nextOffset ?? watermark;
             ctx.heartbeat({ watermark, pages: summary.pages });
           }
@@ -65,7 +63,8 @@ export function createActivityAnalysisActivities(deps: { db: Db; box: SecretBox 
           throw err;
         }
         await setCursorStatus(deps.db, input.profileId, 'caught_up', null);
-        return summary;
+        const known = await deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM user_activity WHERE profile_id = $1', [input.profileId]);
+        return { ...summary, usersWithActivity: known[0]!.n };
       });
     },
 

@@ -18,7 +18,7 @@ export async function refreshActivityWorkflow(input: RunInput): Promise<Counts> 
     const { signaled } = await bookkeeping.signalClosedReviews({ profileId: input.profileId, since: analysisStarted });
     const { reclaimSubscriptions } = await bookkeeping.loadRunSettings({ profileId: input.profileId });
     const reviews = reclaimSubscriptions ? await bookkeeping.startCandidateReviews({ profileId: input.profileId }) : { started: 0, unsent: 0 };
-    return { events: pull.events, pages: pull.pages, usersSeen: pull.users, ...analysis, reviewsStarted: reviews.started, reviewsEnded: signaled, notifyUnsent: reviews.unsent };
+    return { events: pull.events, pages: pull.pages, usersWithActivity: pull.usersWithActivity, ...analysis, reviewsStarted: reviews.started, reviewsEnded: signaled, notifyUnsent: reviews.unsent };
   });
   const settings = await bookkeeping.loadRunSettings({ profileId: input.profileId });
   if (settings.reclaimSubscriptions) {
