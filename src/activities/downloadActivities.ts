@@ -4,10 +4,10 @@ import type { Db } from '../db/pool';
 import type { SecretBox } from '../secrets/secretBox';
 import { DEFAULT_MEMBERSHIP_FIELDS } from '../asana/client';
 import { finishDownload, upsertMembershipPage, type DownloadSummary } from '../runs/subscriptionWrites';
-import { addJobCounts } from '../runs/jobResults';
+import { addJobCounts, getJobProgress } from '../runs/jobResults';
 import { asActivity, openRunContext } from './profileAsana';
 
-/** Where a membership walk stands; heartbeated after every page so a retry resumes there. */
+/** Where a membership walk stands: heartbeated, and committed with each page, so a retry resumes there. */
 export interface WalkProgress {
   offset: string | null;
   pages: number;
@@ -18,11 +18,15 @@ export function createDownloadActivities(deps: { db: Db; box: SecretBox }) {
   return {
     /**
      * Pages through the organization's memberships (never `/users`, which Asana caps at 2,000) and upserts
-     * each page. After a crash the retry starts from the last heartbeated cursor, not from page one.
+     * each page. After a crash the retry starts from the cursor: the one committed with the last page
+     * written, or the last heartbeated one if that is further (the SDK sends heartbeats only every 80% of
+     * the heartbeat timeout, so the database usually knows more).
      */
     async downloadMemberships(input: { profileId: string; jobId: string }): Promise<WalkProgress & { resumedAtPage: number | null; fetched: number }> {
       const ctx = Context.current();
-      const resumed = ctx.info.heartbeatDetails as WalkProgress | undefined;
+      const heartbeated = ctx.info.heartbeatDetails as WalkProgress | undefined;
+      const committed = (await getJobProgress(deps.db, input.jobId)) as WalkProgress | null;
+      const resumed = [heartbeated, committed ?? undefined].filter((p): p is WalkProgress => p !== undefined).sort((a, b) => b.pages - a.pages)[0];
       // A copy: the walk moves `progress` on, while `resumed` must keep saying where this attempt began.
       const progress: WalkProgress = resumed ? { ...resumed } : { offset: null, pages: 0, members: 0 };
       return asActivity(deps, input.profileId, async () => {
@@ -32,15 +36,17 @@ export function createDownloadActivities(deps: { db: Db; box: SecretBox }) {
         const pages = asana.workspaceMembershipPages(workspaceGid, { optFields: DEFAULT_MEMBERSHIP_FIELDS, limit: 100, offset: progress.offset ?? undefined });
         for await (const page of pages) {
           fetched += 1;
-          progress.members += await upsertMembershipPage(deps.db, input.profileId, input.jobId, page.data);
-          progress.pages += 1;
-          progress.offset = page.nextOffset;
+          const next: WalkProgress = { offset: page.nextOffset, pages: progress.pages + 1, members: progress.members };
+          await deps.db.withTransaction(async (tx) => {
+            next.members += await upsertMembershipPage(tx, input.profileId, input.jobId, page.data);
+            await tx.query(
+              `UPDATE job_results SET progress = $4, counts = counts || jsonb_build_object('pages', $2::int, 'members', $3::int,
+                      'pageFetches', COALESCE((counts->>'pageFetches')::int, 0) + 1) WHERE id = $1`,
+              [input.jobId, next.pages, next.members, JSON.stringify(next)],
+            );
+          });
+          Object.assign(progress, next);
           ctx.heartbeat(progress);
-          await deps.db.query(
-            `UPDATE job_results SET counts = counts || jsonb_build_object('pages', $2::int, 'members', $3::int,
-                    'pageFetches', COALESCE((counts->>'pageFetches')::int, 0) + 1) WHERE id = $1`,
-            [input.jobId, progress.pages, progress.members],
-          );
         }
         if (progress.members === 0) {
           // An organization always has at least the admin who authorized us: ending everyone would be wrong.

@@ -62,3 +62,9 @@ export function jobResultView(row: JobResultRow) {
     runId: row.run_id,
   };
 }
+
+/** The page walk's position committed with its last page, if the job has one. */
+export async function getJobProgress(db: Pick<Db, 'query'>, jobId: string): Promise<unknown> {
+  const rows = await db.query<{ progress: unknown }>('SELECT progress FROM job_results WHERE id = $1', [jobId]);
+  return rows[0]?.progress ?? null;
+}
