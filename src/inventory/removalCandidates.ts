@@ -1,4 +1,4 @@
-import { paged, Where, type Page, type Paged, type Queryable } from './sql';
+import { pagedList, Where, type ListQuery, type Page, type Paged, type Queryable } from './sql';
 
 /** The states of the `removal_candidates.state` CHECK, open ones first. */
 export const CANDIDATE_STATES = [
@@ -34,7 +34,7 @@ export interface RemovalCandidateRow {
   dry_run_at: Date | null;
 }
 
-export async function listRemovalCandidates(db: Queryable, profileId: string, f: CandidateFilters, page: Page): Promise<Paged<RemovalCandidateRow>> {
+export function removalCandidatesQuery(profileId: string, f: CandidateFilters): ListQuery {
   const w = new Where();
   w.and(`c.profile_id = ${w.param(profileId)}`);
   if (f.states && f.states.length > 0) w.and(`c.state = ANY(${w.param(f.states)}::text[])`);
@@ -48,7 +48,11 @@ export async function listRemovalCandidates(db: Queryable, profileId: string, f:
       LEFT JOIN subscriptions s ON s.profile_id = c.profile_id AND s.user_gid = c.user_gid
      WHERE ${w.sql}`;
   // Newest first: the list grows with every analysis and the recent candidates are the ones acted on.
-  return paged<RemovalCandidateRow>(db, select, w.params, 'q.created_at DESC, q.id', page);
+  return { select, params: w.params, orderBy: 'q.created_at DESC, q.id' };
+}
+
+export function listRemovalCandidates(db: Queryable, profileId: string, f: CandidateFilters, page: Page): Promise<Paged<RemovalCandidateRow>> {
+  return pagedList<RemovalCandidateRow>(db, removalCandidatesQuery(profileId, f), page);
 }
 
 export function removalCandidateView(r: RemovalCandidateRow) {

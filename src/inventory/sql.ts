@@ -47,6 +47,37 @@ export async function paged<T extends object>(db: Queryable, select: string, par
   return { rows: rows.map(({ total_count: _total, ...row }) => row as unknown as T), total };
 }
 
+/** A list's query: its SELECT, parameters and stable order, shared by the paged JSON list and the CSV export. */
+export interface ListQuery {
+  select: string;
+  params: unknown[];
+  orderBy: string;
+}
+
+export function pagedList<T extends object>(db: Queryable, q: ListQuery, page: Page): Promise<Paged<T>> {
+  return paged<T>(db, q.select, q.params, q.orderBy, page);
+}
+
+let cursorCounter = 0;
+
+/**
+ * Every row of a list in its order, `batch` rows at a time, through a server-side cursor: one pass over
+ * the data whatever its size, with memory bounded by the batch. Runs inside the caller's transaction.
+ */
+export async function* cursorBatches<T extends object>(tx: Tx, q: ListQuery, batch: number): AsyncGenerator<T[]> {
+  const name = `list_cursor_${++cursorCounter}`;
+  await tx.query(`DECLARE ${name} NO SCROLL CURSOR FOR SELECT q.* FROM (${q.select}) AS q ORDER BY ${q.orderBy}`, q.params);
+  try {
+    for (;;) {
+      const rows = await tx.query<T>(`FETCH ${batch} FROM ${name}`);
+      if (rows.length > 0) yield rows;
+      if (rows.length < batch) return;
+    }
+  } finally {
+    await tx.query(`CLOSE ${name}`).catch(() => undefined);
+  }
+}
+
 /** True for a PostgreSQL unique violation, optionally of one named constraint or index. */
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   if (typeof err !== 'object' || err === null) return false;

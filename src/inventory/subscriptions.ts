@@ -1,4 +1,4 @@
-import { paged, Where, type Page, type Paged, type Queryable } from './sql';
+import { pagedList, Where, type ListQuery, type Page, type Paged, type Queryable } from './sql';
 
 export type SubscriptionStatus = 'active' | 'ended';
 
@@ -28,7 +28,7 @@ export interface SubscriptionRow {
   last_activity_at: Date | null;
 }
 
-export async function listSubscriptions(db: Queryable, profileId: string, f: SubscriptionFilters, page: Page): Promise<Paged<SubscriptionRow>> {
+export function subscriptionsQuery(profileId: string, f: SubscriptionFilters): ListQuery {
   const w = new Where();
   w.and(`s.profile_id = ${w.param(profileId)}`);
   if (f.status) w.and(`s.status = ${w.param(f.status)}`);
@@ -45,7 +45,11 @@ export async function listSubscriptions(db: Queryable, profileId: string, f: Sub
       LEFT JOIN software_models m ON m.id = s.model_id
       LEFT JOIN user_activity a ON a.profile_id = s.profile_id AND a.user_gid = s.user_gid
      WHERE ${w.sql}`;
-  return paged<SubscriptionRow>(db, select, w.params, 'q.user_gid', page);
+  return { select, params: w.params, orderBy: 'q.user_gid' };
+}
+
+export function listSubscriptions(db: Queryable, profileId: string, f: SubscriptionFilters, page: Page): Promise<Paged<SubscriptionRow>> {
+  return pagedList<SubscriptionRow>(db, subscriptionsQuery(profileId, f), page);
 }
 
 export function subscriptionView(r: SubscriptionRow) {

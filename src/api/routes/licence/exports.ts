@@ -2,19 +2,15 @@ import type { Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../../deps';
-import type { Tx } from '../../../db/pool';
-import type { Page, Paged } from '../../../inventory/sql';
-import { listSubscriptions, subscriptionView, type SubscriptionFilters } from '../../../inventory/subscriptions';
-import { CANDIDATE_STATES, listRemovalCandidates, removalCandidateView, type CandidateFilters, type CandidateState } from '../../../inventory/removalCandidates';
+import { cursorBatches, type ListQuery } from '../../../inventory/sql';
+import { subscriptionsQuery, subscriptionView, type SubscriptionFilters } from '../../../inventory/subscriptions';
+import { CANDIDATE_STATES, removalCandidatesQuery, removalCandidateView, type CandidateFilters, type CandidateState } from '../../../inventory/removalCandidates';
 import { emailField, identifierField, instantField, modelIdField, userGidField } from '../lists/fields';
 import { parseQuery, profileParam } from '../params';
 import { csvLine } from './csv';
 
-/**
- * Rows fetched (and written) at a time: memory is bounded by the page, not the organization. Each page
- * re-runs the list's query (offset paging), so larger pages mean fewer passes: 100,000 rows take ~3 s.
- */
-const EXPORT_PAGE = 5000;
+/** Rows fetched (and written) at a time from the server-side cursor: memory is bounded by this, not the organization. */
+const EXPORT_BATCH = 2000;
 
 type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** Compiles only when `columns` names every field of the JSON view, so the two cannot drift apart. */
@@ -79,34 +75,33 @@ function written(res: Response, chunk: string): Promise<void> {
  * transaction: every page sees the same snapshot, so no row is skipped or repeated while runs write.
  * The first page is read before the headers go out, so a failure up to then is still a problem document.
  */
-async function streamCsv<R, V extends object>(
+async function streamCsv<R extends object, V extends object>(
   deps: ApiDeps,
   res: Response,
-  p: { filename: string; columns: readonly (keyof V)[]; list: (tx: Tx, page: Page) => Promise<Paged<R>>; view: (row: R) => V },
+  p: { filename: string; columns: readonly (keyof V)[]; query: ListQuery; view: (row: R) => V },
 ): Promise<void> {
   let started = false;
   try {
     await deps.db.withTransaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      let rows = (await p.list(tx, { limit: EXPORT_PAGE, offset: 0 })).rows;
+      const batches = cursorBatches<R>(tx, p.query, EXPORT_BATCH);
+      const first = await batches.next();
       res
         .status(200)
         .setHeader('Content-Type', 'text/csv; charset=utf-8')
         .setHeader('Content-Disposition', `attachment; filename="${p.filename}"`)
         .setHeader('Cache-Control', 'no-store');
       started = true;
-      let chunk = csvLine(p.columns as readonly string[]);
-      for (let offset = 0; ; ) {
-        for (const row of rows) {
+      await written(res, csvLine(p.columns as readonly string[]));
+      for (let batch = first; !batch.done && !res.destroyed; batch = await batches.next()) {
+        let chunk = '';
+        for (const row of batch.value) {
           const view = p.view(row);
           chunk += csvLine(p.columns.map((c) => view[c]));
         }
         await written(res, chunk);
-        chunk = '';
-        if (rows.length < EXPORT_PAGE || res.destroyed) break;
-        offset += EXPORT_PAGE;
-        rows = (await p.list(tx, { limit: EXPORT_PAGE, offset })).rows;
       }
+      await batches.return(undefined);
     });
     res.end();
   } catch (err) {
@@ -130,7 +125,7 @@ export function exportsRouter(deps: ApiDeps): Router {
     await streamCsv(deps, res, {
       filename: `subscriptions-${profileId}-${today()}.csv`,
       columns: SUBSCRIPTION_COLUMNS,
-      list: (tx, page) => listSubscriptions(tx, profileId, filters, page),
+      query: subscriptionsQuery(profileId, filters),
       view: subscriptionView,
     });
   });
@@ -141,7 +136,7 @@ export function exportsRouter(deps: ApiDeps): Router {
     await streamCsv(deps, res, {
       filename: `removal-candidates-${profileId}-${today()}.csv`,
       columns: CANDIDATE_COLUMNS,
-      list: (tx, page) => listRemovalCandidates(tx, profileId, { ...filters, states: state }, page),
+      query: removalCandidatesQuery(profileId, { ...filters, states: state }),
       view: removalCandidateView,
     });
   });
