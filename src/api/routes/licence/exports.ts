@@ -3,9 +3,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../../deps';
 import { cursorBatches, type ListQuery } from '../../../inventory/sql';
-import { subscriptionsQuery, subscriptionView, type SubscriptionFilters } from '../../../inventory/subscriptions';
-import { CANDIDATE_STATES, removalCandidatesQuery, removalCandidateView, type CandidateFilters, type CandidateState } from '../../../inventory/removalCandidates';
-import { emailField, identifierField, instantField, modelIdField, userGidField } from '../lists/fields';
+import { subscriptionsQuery, subscriptionView } from '../../../inventory/subscriptions';
+import { removalCandidatesQuery, removalCandidateView } from '../../../inventory/removalCandidates';
+import { subscriptionFilterFields } from '../lists/subscriptions';
+import { candidateFilterFields } from '../lists/removalCandidates';
 import { parseQuery, profileParam } from '../params';
 import { csvLine } from './csv';
 
@@ -23,37 +24,9 @@ const CANDIDATE_COLUMNS = columnsOf<ReturnType<typeof removalCandidateView>>()([
   'id', 'userGid', 'name', 'email', 'ruleId', 'modelId', 'state', 'reason', 'lastActivityAt', 'createdAt', 'updatedAt', 'closedAt', 'dryRunAt',
 ]);
 
-// The JSON lists' filters (pagination aside: an export has every row); the key checks keep them in step.
-const subscriptionQuery = z
-  .object({
-    status: z.enum(['active', 'ended']).optional(),
-    identifier: identifierField.optional(),
-    modelId: modelIdField.optional(),
-    inactiveSince: instantField.optional(),
-    userGid: userGidField.optional(),
-    email: emailField.optional(),
-  })
-  .strict();
-const _subscriptionFilters: Equal<keyof z.output<typeof subscriptionQuery>, keyof SubscriptionFilters> = true;
-
-const isState = (s: string): s is CandidateState => (CANDIDATE_STATES as readonly string[]).includes(s);
-const candidateQuery = z
-  .object({
-    state: z
-      .string()
-      .transform((v, ctx) => {
-        const states = v.split(',').map((s) => s.trim());
-        const unknown = states.filter((s) => !isState(s));
-        if (unknown.length === 0) return states as CandidateState[];
-        ctx.addIssue({ code: 'custom', message: `${unknown.map((s) => `"${s}"`).join(', ')} is not a candidate state; use one or more of ${CANDIDATE_STATES.join(', ')}` });
-        return z.NEVER;
-      })
-      .optional(),
-    modelId: modelIdField.optional(),
-    userGid: userGidField.optional(),
-  })
-  .strict();
-const _candidateFilters: Equal<Exclude<keyof z.output<typeof candidateQuery>, 'state'> | 'states', keyof CandidateFilters> = true;
+// The JSON lists' own filters; pagination does not apply: an export holds every row.
+const subscriptionQuery = z.object(subscriptionFilterFields).strict();
+const candidateQuery = z.object(candidateFilterFields).strict();
 
 /** Resolves once the response can take more (or is gone): a slow reader slows the export, not memory. */
 function written(res: Response, chunk: string): Promise<void> {

@@ -18,11 +18,13 @@ const statesField = z.string().transform((v, ctx) => {
   return states as CandidateState[];
 });
 
-const querySchema = listQuerySchema({
+/** The list's filters; the CSV export takes the same ones. */
+export const candidateFilterFields = {
   state: statesField.optional(),
   modelId: modelIdField.optional(),
   userGid: userGidField.optional(),
-});
+};
+const querySchema = listQuerySchema(candidateFilterFields);
 
 /** `GET /api/profiles/{id}/removal-candidates`: the subscriptions rules selected, and what became of them. */
 export function removalCandidatesRouter({ db }: ApiDeps): Router {

@@ -5,14 +5,16 @@ import { listSubscriptions, subscriptionView } from '../../../inventory/subscrip
 import { emailField, identifierField, instantField, modelIdField, userGidField } from './fields';
 import { listBody, listQuerySchema, parseQuery, profileParam } from '../params';
 
-const querySchema = listQuerySchema({
+/** The list's filters; the CSV export takes the same ones. */
+export const subscriptionFilterFields = {
   status: z.enum(['active', 'ended']).optional(),
   identifier: identifierField.optional(),
   modelId: modelIdField.optional(),
   inactiveSince: instantField.optional(),
   userGid: userGidField.optional(),
   email: emailField.optional(),
-});
+};
+const querySchema = listQuerySchema(subscriptionFilterFields);
 
 /** `GET /api/profiles/{id}/subscriptions`: who holds a seat, with their licence type and last activity. */
 export function subscriptionsRouter({ db }: ApiDeps): Router {
