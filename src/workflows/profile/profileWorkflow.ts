@@ -32,6 +32,8 @@ const { validateConnection, saveProfileState, ensureSchedules, deleteSchedules }
 
 export interface ProfileWorkflowInput {
   state: ProfileState;
+  /** History length at which the workflow continues as new (default 5,000); kept across runs. */
+  historyLimit?: number;
 }
 
 // Well under Temporal's 50k-event limit; a profile lives for years, each transition adds a few dozen events.
@@ -143,15 +145,14 @@ export async function profileWorkflow(input: ProfileWorkflowInput): Promise<void
     }),
   );
 
-  await condition(
-    () => deleted || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE,
-  );
+  const historyLimit = input.historyLimit ?? HISTORY_EVENTS_BEFORE_CONTINUE;
+  await condition(() => deleted || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit);
   await condition(allHandlersFinished);
   if (deleted) {
     log.info('profile deleted', { profileId: state.profileId });
     return;
   }
-  await continueAsNew<typeof profileWorkflow>({ state });
+  await continueAsNew<typeof profileWorkflow>({ state, historyLimit: input.historyLimit });
 }
 
 function invalidTransition(message: string): ApplicationFailure {
