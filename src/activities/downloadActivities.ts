@@ -33,12 +33,13 @@ export function createDownloadActivities(deps: { db: Db; box: SecretBox }) {
         const { asana, workspaceGid } = await openRunContext(deps, input.profileId, () => progress);
         if (resumed) ctx.log.info('resuming membership walk', { page: resumed.pages });
         let fetched = 0;
+        const ensured = new Set<string>();
         const pages = asana.workspaceMembershipPages(workspaceGid, { optFields: DEFAULT_MEMBERSHIP_FIELDS, limit: 100, offset: progress.offset ?? undefined });
         for await (const page of pages) {
           fetched += 1;
           const next: WalkProgress = { offset: page.nextOffset, pages: progress.pages + 1, members: progress.members };
           await deps.db.withTransaction(async (tx) => {
-            next.members += await upsertMembershipPage(tx, input.profileId, input.jobId, page.data);
+            next.members += await upsertMembershipPage(tx, input.profileId, input.jobId, page.data, ensured);
             await tx.query(
               `UPDATE job_results SET progress = $4, counts = counts || jsonb_build_object('pages', $2::int, 'members', $3::int,
                       'pageFetches', COALESCE((counts->>'pageFetches')::int, 0) + 1) WHERE id = $1`,

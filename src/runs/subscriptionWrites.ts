@@ -7,9 +7,22 @@ import { identifierFor, KNOWN_IDENTIFIERS } from './identifiers';
  * same page twice (a retried activity) leaves the same rows. Deactivated memberships hold no seat and are
  * not written, so a finished download ends them like members who left.
  */
-export async function upsertMembershipPage(db: Pick<Db, 'query'>, profileId: string, jobId: string, page: WorkspaceMembership[]): Promise<number> {
+export async function upsertMembershipPage(
+  db: Pick<Db, 'query'>,
+  profileId: string,
+  jobId: string,
+  page: WorkspaceMembership[],
+  /** Identifiers whose model this walk has already made sure of; pass one set per walk to skip them. */
+  ensured: Set<string> = new Set(),
+): Promise<number> {
   const rows = page.filter((m) => m.user?.gid && m.is_active !== false);
   if (rows.length === 0) return 0;
+  // Models first, so each row is linked to its model as it is written (never rewritten afterwards).
+  const unseen = [...new Set(rows.map((m) => identifierFor(m)))].filter((i) => !ensured.has(i));
+  if (unseen.length > 0) {
+    await ensureModels(db, profileId, unseen);
+    for (const i of unseen) ensured.add(i);
+  }
   await db.query(
     `INSERT INTO subscriptions AS s (profile_id, user_gid, membership_gid, name, email, identifier, is_admin, account_created_at,
                                      status, first_seen_at, last_seen_at, last_seen_job, model_id)
@@ -45,8 +58,8 @@ export interface DownloadSummary {
 }
 
 /**
- * Closes a completed walk: members the walk did not see have left; licence types seen for the first time
- * get a software model, an identifier mapping and a reclamation rule; subscriptions are linked to their model.
+ * Closes a completed walk: members the walk did not see have left; subscriptions are linked to their model
+ * (the walk created the models of licence types seen for the first time).
  */
 export async function finishDownload(db: Db, profileId: string, jobId: string): Promise<DownloadSummary> {
   return db.withTransaction(async (tx) => {
@@ -59,35 +72,13 @@ export async function finishDownload(db: Db, profileId: string, jobId: string): 
       [profileId, jobId],
     );
 
-    const known = Object.entries(KNOWN_IDENTIFIERS);
     const models = await tx.query<{ n: number }>(
-      `WITH seen AS (
-         SELECT DISTINCT s.identifier FROM subscriptions s
-          WHERE s.profile_id = $1 AND s.status = 'active'
-            AND NOT EXISTS (SELECT 1 FROM identifier_mappings m WHERE m.profile_id = $1 AND m.identifier = s.identifier)),
-       catalogue AS (SELECT * FROM unnest($2::text[], $3::text[]) AS c(identifier, edition)),
-       wanted AS (SELECT c.* FROM catalogue c JOIN seen USING (identifier)),
-       new_models AS (
-         INSERT INTO software_models (id, profile_id, edition)
-         SELECT gen_random_uuid(), $1, edition FROM wanted
-         ON CONFLICT (profile_id, edition) DO NOTHING
-         RETURNING id, edition),
-       all_models AS (
-         SELECT id, edition FROM new_models
-         UNION ALL SELECT id, edition FROM software_models WHERE profile_id = $1),
-       mapped AS (
-         INSERT INTO identifier_mappings (profile_id, identifier, model_id)
-         SELECT DISTINCT ON (w.identifier) $1, w.identifier, a.id FROM wanted w JOIN all_models a USING (edition)
-         ON CONFLICT DO NOTHING),
-       rules AS (
-         INSERT INTO reclamation_rules (id, profile_id, model_id)
-         SELECT gen_random_uuid(), $1, id FROM new_models
-         ON CONFLICT (model_id) DO NOTHING)
-       -- PostgreSQL runs every data-modifying CTE, referenced or not.
-       SELECT count(*)::int AS n FROM new_models`,
-      [profileId, known.map(([id]) => id), known.map(([, v]) => v.edition)],
+      `SELECT count(*)::int AS n FROM software_models
+        WHERE profile_id = $1 AND created_at >= (SELECT started_at FROM job_results WHERE id = $2)`,
+      [profileId, jobId],
     );
 
+    // Mappings an operator added since the rows were written.
     await tx.query(
       `UPDATE subscriptions s SET model_id = m.model_id FROM identifier_mappings m
         WHERE s.profile_id = $1 AND m.profile_id = $1 AND m.identifier = s.identifier AND s.model_id IS DISTINCT FROM m.model_id`,
@@ -110,4 +101,36 @@ export async function finishDownload(db: Db, profileId: string, jobId: string): 
       unrecognizedSubscriptions: t.unrecognized_subscriptions,
     };
   });
+}
+
+/**
+ * On first sight of a known licence type: its software model, the identifier mapping and a reclamation rule
+ * (60 days). Unknown identifiers get nothing and stay unrecognized until an operator maps them.
+ */
+async function ensureModels(db: Pick<Db, 'query'>, profileId: string, identifiers: string[]): Promise<void> {
+  const known = identifiers.filter((i) => Object.hasOwn(KNOWN_IDENTIFIERS, i));
+  if (known.length === 0) return;
+  await db.query(
+    `WITH catalogue AS (SELECT * FROM unnest($2::text[], $3::text[]) AS c(identifier, edition)),
+       wanted AS (
+         SELECT c.* FROM catalogue c
+          WHERE NOT EXISTS (SELECT 1 FROM identifier_mappings m WHERE m.profile_id = $1 AND m.identifier = c.identifier)),
+       new_models AS (
+         INSERT INTO software_models (id, profile_id, edition)
+         SELECT gen_random_uuid(), $1, edition FROM wanted
+         ON CONFLICT (profile_id, edition) DO NOTHING
+         RETURNING id, edition),
+       all_models AS (
+         SELECT id, edition FROM new_models
+         UNION ALL SELECT id, edition FROM software_models WHERE profile_id = $1),
+       mapped AS (
+         INSERT INTO identifier_mappings (profile_id, identifier, model_id)
+         SELECT DISTINCT ON (w.identifier) $1, w.identifier, a.id FROM wanted w JOIN all_models a USING (edition)
+         ON CONFLICT DO NOTHING)
+     -- PostgreSQL runs every data-modifying CTE, referenced or not.
+     INSERT INTO reclamation_rules (id, profile_id, model_id)
+     SELECT gen_random_uuid(), $1, id FROM new_models
+     ON CONFLICT (model_id) DO NOTHING`,
+    [profileId, known, known.map((i) => KNOWN_IDENTIFIERS[i]!.edition)],
+  );
 }

@@ -1,0 +1,324 @@
+// copy: the time our download spends writing subscription rows vs a raw PostgreSQL COPY of the same
+// rows into a table of the same shape (columns, defaults, checks, indexes and foreign keys), measured in
+// the same run against the same server.
+//
+// A. Pages written directly with upsertMembershipPage (what the download activity calls per page), in a
+//    loop of 100-row pages: first as inserts (a new profile), then again as updates (a second download).
+// B. A first and a second full download run through the API and Temporal, their SQL timed statement by
+//    statement in the worker, vs a COPY of the rows they wrote.
+import crypto from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Db } from '../src/db/pool';
+import type { WorkspaceMembership } from '../src/asana/types';
+import { upsertMembershipPage } from '../src/runs/subscriptionWrites';
+import { identifierFor } from '../src/runs/identifiers';
+import type { BenchEnv } from './support/env';
+import { startStack } from './support/stack';
+import { sqlTime, type SqlTiming } from './support/protocol';
+import { fmt, int, median, printSection, progress, table, type BenchResult } from './support/report';
+import { scenarioFor } from './memory';
+
+const ROWS = 40_000;
+const PAGE = 100;
+const ROUNDS = 3;
+const RUN_PEOPLE = 20_000;
+const SMALL_FACTOR = 3;
+const SCRATCH = 'bench_copy_scratch';
+
+/** The columns a download writes, in the order the COPY sends them. */
+const COLUMNS = [
+  'profile_id',
+  'user_gid',
+  'membership_gid',
+  'name',
+  'email',
+  'identifier',
+  'is_admin',
+  'account_created_at',
+  'status',
+  'first_seen_at',
+  'last_seen_at',
+  'last_seen_job',
+  'model_id',
+] as const;
+
+type CopyRow = (string | boolean | null)[];
+
+export async function runCopy(env: BenchEnv): Promise<BenchResult> {
+  const command = 'npm run bench -- copy';
+  progress(`copy: ${int(ROWS)} generated rows, ${ROUNDS} rounds`);
+  const direct = await directPages(env);
+  progress(`copy: a first and a second full download run of ${int(RUN_PEOPLE)} people`);
+  const { first, second, copyMs } = await fullRuns(env);
+
+  const insertRatio = median(direct.rounds.map((r) => r.insertMs / r.copyMs));
+  const updateRatio = median(direct.rounds.map((r) => r.updateMs / r.copyMs));
+  const m = (pick: (r: (typeof direct.rounds)[number]) => number) => median(direct.rounds.map(pick));
+  const rowsPerS = (ms: number) => int((ROWS / ms) * 1000);
+  const cell = (t: SqlTiming) => [int(t.count), fmt(t.ms, 0), fmt(t.ms / copyMs, 2)];
+
+  const body = [
+    `A. ${int(ROWS)} generated memberships in pages of ${PAGE}, median of ${ROUNDS} rounds (PostgreSQL: ${direct.settings}):`,
+    table(
+      ['write', 'ms', 'rows/s', '÷ COPY'],
+      [
+        ['raw COPY, one statement', fmt(m((r) => r.copyMs), 0), rowsPerS(m((r) => r.copyMs)), '1.00'],
+        ['raw COPY, one statement per page', fmt(m((r) => r.copyPerPageMs), 0), rowsPerS(m((r) => r.copyPerPageMs)), fmt(m((r) => r.copyPerPageMs / r.copyMs), 2)],
+        ['upsertMembershipPage, new rows', fmt(m((r) => r.insertMs), 0), rowsPerS(m((r) => r.insertMs)), fmt(insertRatio, 2)],
+        ['upsertMembershipPage, existing rows', fmt(m((r) => r.updateMs), 0), rowsPerS(m((r) => r.updateMs)), fmt(updateRatio, 2)],
+        ['upsertMembershipPage, new rows, all pages in one transaction', fmt(m((r) => r.insertOneTxMs), 0), rowsPerS(m((r) => r.insertOneTxMs)), fmt(m((r) => r.insertOneTxMs / r.copyMs), 2)],
+      ],
+    ),
+    `B. Full download runs (${int(first.members)} members, ${int(first.pages)} pages; ${fmt(first.wallMs / 1000)} s and ${fmt(second.wallMs / 1000)} s wall), ` +
+      `SQL timed in the worker, vs a raw COPY of the ${int(first.members)} rows written (one statement, median of ${ROUNDS}: ${fmt(copyMs, 0)} ms):`,
+    table(
+      ['write', '1st run: statements', 'ms', '÷ COPY', '2nd run: statements', 'ms', '÷ COPY'],
+      [
+        ['page writes as committed (upsert + job progress)', ...cell(first.pageWrites), ...cell(second.pageWrites)],
+        ['  of which the upsert statements', ...cell(first.upsert), ...cell(second.upsert)],
+        ['finishDownload (one transaction)', ...cell(first.finish), ...cell(second.finish)],
+        ['every write of the run', ...cell(first.writes), ...cell(second.writes)],
+      ],
+    ),
+    'Statements of the first run by time (indented: inside a transaction):',
+    table(
+      ['statement', 'count', 'ms'],
+      Object.entries(first.sql)
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .slice(0, 9)
+        .map(([k, t]) => [k.slice(0, 66), int(t.count), fmt(t.ms, 0)]),
+    ),
+    'The scratch table is CREATE TABLE ... (LIKE subscriptions INCLUDING ALL) plus the same foreign keys; COPY times include formatting the rows as COPY text.',
+  ];
+  printSection('copy: subscription writes vs a raw PostgreSQL COPY of the same rows', command, body);
+  const target = `≤ ${SMALL_FACTOR} (small factor)`;
+  const verdict = (name: string, value: number) => ({ name: `copy: ${name}`, value, target, met: value <= SMALL_FACTOR });
+  return {
+    name: 'copy',
+    command,
+    verdicts: [
+      verdict('upsertMembershipPage, new rows ÷ COPY', insertRatio),
+      verdict('upsertMembershipPage, existing rows ÷ COPY', updateRatio),
+      verdict('1st download run, page writes ÷ COPY', first.pageWrites.ms / copyMs),
+      verdict('1st download run, all writes ÷ COPY', first.writes.ms / copyMs),
+      verdict('2nd download run, all writes ÷ COPY', second.writes.ms / copyMs),
+    ],
+    data: { direct, copyMs, first: { ...first, sql: undefined }, second: { ...second, sql: undefined } },
+  };
+}
+
+interface Round {
+  copyMs: number;
+  copyPerPageMs: number;
+  insertMs: number;
+  updateMs: number;
+  insertOneTxMs: number;
+}
+
+async function directPages(env: BenchEnv): Promise<{ settings: string; rounds: Round[] }> {
+  const db = await env.createDatabase();
+  await createScratch(db);
+  const settings = await serverSettings(db);
+  const pages = generatePages(ROWS);
+  const rounds: Round[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const r: Partial<Round> = {};
+    const copyRows = async () => {
+      const rows = pages.map((page) => rowsOf(page, profileA, jobA));
+      await db.query(`TRUNCATE ${SCRATCH}`);
+      r.copyMs = await timed(() => copy(db, rows));
+      await db.query(`TRUNCATE ${SCRATCH}`);
+      r.copyPerPageMs = await timed(async () => {
+        for (const page of rows) await copy(db, [page]);
+      });
+    };
+    const profileA = await newProfile(db);
+    const jobA = crypto.randomUUID();
+    // Alternate which goes first, so drift over the run does not favour one side.
+    if (round % 2 === 1) await copyRows();
+    r.insertMs = await timed(async () => {
+      for (const page of pages) await upsertMembershipPage(db, profileA, jobA, page);
+    });
+    const jobB = crypto.randomUUID();
+    r.updateMs = await timed(async () => {
+      for (const page of pages) await upsertMembershipPage(db, profileA, jobB, page);
+    });
+    if (round % 2 === 0) await copyRows();
+    const profileB = await newProfile(db);
+    r.insertOneTxMs = await timed(() =>
+      db.withTransaction(async (tx) => {
+        for (const page of pages) await upsertMembershipPage(tx, profileB, jobA, page);
+      }),
+    );
+    rounds.push(r as Round);
+    // Start every round from the same table size.
+    await db.query('DELETE FROM subscriptions');
+    await db.query(`TRUNCATE ${SCRATCH}`);
+    await db.query('VACUUM ANALYZE subscriptions');
+    progress(
+      `  round ${round + 1}: COPY ${fmt(r.copyMs!, 0)} ms, per page ${fmt(r.copyPerPageMs!, 0)} ms, upsert new ${fmt(r.insertMs, 0)} ms, existing ${fmt(r.updateMs, 0)} ms, one tx ${fmt(r.insertOneTxMs, 0)} ms`,
+    );
+  }
+  return { settings, rounds };
+}
+
+interface RunWrites {
+  members: number;
+  pages: number;
+  wallMs: number;
+  /** Each page's writes as committed: the upsert and the job's progress (one transaction or separate statements). */
+  pageWrites: SqlTiming;
+  /** The upsert statements alone (inside or outside a transaction). */
+  upsert: SqlTiming;
+  finish: SqlTiming;
+  writes: SqlTiming;
+  sql: Record<string, SqlTiming>;
+}
+
+/** A first and a second download of the same organization, their SQL timed in the worker, and COPYs of the rows written. */
+async function fullRuns(env: BenchEnv): Promise<{ first: RunWrites; second: RunWrites; copyMs: number }> {
+  const stack = await startStack(env, { scenario: scenarioFor(RUN_PEOPLE) });
+  try {
+    const worker = await stack.startWorker();
+    const profileId = await stack.readyProfile();
+    const runs: RunWrites[] = [];
+    for (let i = 0; i < 2; i++) {
+      await worker.baseline();
+      const run = await stack.runJob(profileId, 'download');
+      const { sql } = await worker.report();
+      runs.push({
+        members: run.counts.members ?? 0,
+        pages: run.counts.pages ?? 0,
+        wallMs: run.wallMs,
+        pageWrites: sqlTime(sql, /^(tx: )?(INSERT INTO subscriptions|WITH catalogue AS|UPDATE job_results SET (progress|counts = counts \|\| jsonb_build_object))/),
+        upsert: sqlTime(sql, /^( {2}in tx: )?INSERT INTO subscriptions/),
+        finish: sqlTime(sql, /^tx: .*UPDATE subscriptions SET status = 'ended'/),
+        writes: sqlTime(sql, /^(tx: |INSERT|UPDATE|DELETE|WITH)/),
+        sql,
+      });
+    }
+    await worker.stop();
+
+    // The rows as the page upserts wrote them (model_id is linked afterwards, by finishDownload).
+    const written = await stack.db.query<Record<string, unknown>>(
+      `SELECT profile_id, user_gid, membership_gid, name, email, identifier, is_admin, account_created_at, status,
+              first_seen_at, last_seen_at, last_seen_job FROM subscriptions WHERE profile_id = $1 ORDER BY user_gid`,
+      [profileId],
+    );
+    const rows: CopyRow[][] = [];
+    for (let i = 0; i < written.length; i += PAGE) {
+      rows.push(
+        written.slice(i, i + PAGE).map((w) => [
+          w.profile_id as string,
+          w.user_gid as string,
+          w.membership_gid as string | null,
+          w.name as string | null,
+          w.email as string | null,
+          w.identifier as string,
+          w.is_admin as boolean,
+          iso(w.account_created_at),
+          w.status as string,
+          iso(w.first_seen_at),
+          iso(w.last_seen_at),
+          w.last_seen_job as string,
+          null,
+        ]),
+      );
+    }
+    await createScratch(stack.db);
+    const copies: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      await stack.db.query(`TRUNCATE ${SCRATCH}`);
+      copies.push(await timed(() => copy(stack.db, rows)));
+    }
+    return { first: runs[0]!, second: runs[1]!, copyMs: median(copies) };
+  } finally {
+    await stack.close();
+  }
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+/** A scratch table shaped like subscriptions: columns, defaults, checks, indexes, and the same foreign keys. */
+async function createScratch(db: Db): Promise<void> {
+  await db.query(`DROP TABLE IF EXISTS ${SCRATCH}`);
+  await db.query(`CREATE TABLE ${SCRATCH} (LIKE subscriptions INCLUDING ALL)`);
+  const fks = await db.query<{ def: string }>(
+    `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'subscriptions'::regclass AND contype = 'f'`,
+  );
+  for (const fk of fks) await db.query(`ALTER TABLE ${SCRATCH} ADD ${fk.def}`);
+}
+
+async function serverSettings(db: Db): Promise<string> {
+  const rows = await db.query<{ name: string; setting: string }>(
+    `SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'wal_level') ORDER BY name`,
+  );
+  return rows.map((r) => `${r.name}=${r.setting}`).join(', ');
+}
+
+async function newProfile(db: Db): Promise<string> {
+  const id = crypto.randomUUID();
+  await db.query(`INSERT INTO profiles (id, display_name, options) VALUES ($1, 'bench copy', '{}'::jsonb)`, [id]);
+  return id;
+}
+
+/** Pages of memberships shaped like Asana's (the fields the download asks for). */
+function generatePages(total: number): WorkspaceMembership[][] {
+  const pages: WorkspaceMembership[][] = [];
+  const base = 1_200_000_000_000_000;
+  const created = Date.parse('2024-01-01T00:00:00Z');
+  for (let i = 0; i < total; i += PAGE) {
+    const page: WorkspaceMembership[] = [];
+    for (let j = i; j < Math.min(total, i + PAGE); j++) {
+      page.push({
+        gid: String(base + 2 * j + 1),
+        user: { gid: String(base + 2 * j), name: `Person Number${j}`, email: `person.number${j}@example.com` },
+        is_active: true,
+        is_admin: j % 500 === 0,
+        is_guest: j % 10 === 3,
+        is_view_only: j % 20 === 7,
+        created_at: new Date(created + j * 60_000).toISOString(),
+      });
+    }
+    pages.push(page);
+  }
+  return pages;
+}
+
+/** The row upsertMembershipPage writes for each membership of a page. */
+function rowsOf(page: WorkspaceMembership[], profileId: string, jobId: string): CopyRow[] {
+  const now = new Date().toISOString();
+  return page.map((m) => [profileId, m.user.gid, m.gid, m.user.name, m.user.email, identifierFor(m), m.is_admin, m.created_at, 'active', now, now, jobId, null]);
+}
+
+function iso(v: unknown): string | null {
+  return v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v);
+}
+
+function copyText(v: string | boolean | null): string {
+  if (v === null) return '\\N';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+/** One COPY ... FROM STDIN of every row, formatted a page at a time. */
+async function copy(db: Db, pages: CopyRow[][]): Promise<void> {
+  const client = await db.pool.connect();
+  try {
+    const sink = client.query(copyFrom(`COPY ${SCRATCH} (${COLUMNS.join(', ')}) FROM STDIN`));
+    const source = Readable.from(
+      (function* () {
+        for (const page of pages) yield page.map((row) => row.map(copyText).join('\t')).join('\n') + '\n';
+      })(),
+    );
+    await pipeline(source, sink);
+  } finally {
+    client.release();
+  }
+}
