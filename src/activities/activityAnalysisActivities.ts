@@ -45,6 +45,8 @@ export function createActivityAnalysisActivities(deps: { db: Db; box: SecretBox 
           });
           for await (const page of pages) {
             await deps.db.withTransaction(async (tx) => {
+              // As for membership pages: a page lost to a database crash is read again from its watermark.
+              await tx.query('SET LOCAL synchronous_commit TO OFF');
               await applyAuditPage(tx, input.profileId, page.data, page.nextOffset);
               await addJobCounts(tx, input.jobId, { events: summary.events + page.data.length, pages: summary.pages + 1 });
             });

@@ -18,15 +18,15 @@ export function createDownloadActivities(deps: { db: Db; box: SecretBox }) {
   return {
     /**
      * Pages through the organization's memberships (never `/users`, which Asana caps at 2,000) and upserts
-     * each page. After a crash the retry starts from the cursor: the one committed with the last page
-     * written, or the last heartbeated one if that is further (the SDK sends heartbeats only every 80% of
-     * the heartbeat timeout, so the database usually knows more).
+     * each page. After a crash the retry starts from the cursor committed with the last page written: it
+     * says exactly what is in the database (a heartbeat can only lag it, or, after a database crash lost
+     * the newest commits, run ahead of it). The heartbeated cursor is the fallback.
      */
     async downloadMemberships(input: { profileId: string; jobId: string }): Promise<WalkProgress & { resumedAtPage: number | null; fetched: number }> {
       const ctx = Context.current();
       const heartbeated = ctx.info.heartbeatDetails as WalkProgress | undefined;
       const committed = (await getJobProgress(deps.db, input.jobId)) as WalkProgress | null;
-      const resumed = [heartbeated, committed ?? undefined].filter((p): p is WalkProgress => p !== undefined).sort((a, b) => b.pages - a.pages)[0];
+      const resumed = committed ?? heartbeated;
       // A copy: the walk moves `progress` on, while `resumed` must keep saying where this attempt began.
       const progress: WalkProgress = resumed ? { ...resumed } : { offset: null, pages: 0, members: 0 };
       return asActivity(deps, input.profileId, async () => {
@@ -39,6 +39,9 @@ export function createDownloadActivities(deps: { db: Db; box: SecretBox }) {
           fetched += 1;
           const next: WalkProgress = { offset: page.nextOffset, pages: progress.pages + 1, members: progress.members };
           await deps.db.withTransaction(async (tx) => {
+            // A page lost to a database crash is walked again from Asana (its cursor is lost with it), so the
+            // commit need not wait for the WAL flush; that wait would otherwise dominate a walk's writes.
+            await tx.query('SET LOCAL synchronous_commit TO OFF');
             next.members += await upsertMembershipPage(tx, input.profileId, input.jobId, page.data, ensured);
             await tx.query(
               `UPDATE job_results SET progress = $4, counts = counts || jsonb_build_object('pages', $2::int, 'members', $3::int,

@@ -16,20 +16,26 @@ const EARLY_REFRESH_MS = 5_000;
 export function createDbTokenProvider(deps: { db: Db; box: SecretBox; profileId: string; baseUrl: string; now?: () => number }): TokenProvider {
   const { db, box, profileId, baseUrl } = deps;
   const now = deps.now ?? Date.now;
+  // The token in hand, kept for this provider's life (one activity) until it nears expiry: a page walk
+  // need not read and decrypt it before every request.
+  let cached: { token: string; expiresAt: number } | null = null;
 
   async function refreshAccessToken(rejected: string): Promise<string> {
+    cached = null;
     return db.withTransaction(async (tx) => {
       const secrets = await openConnectionSecrets(tx, box, profileId, true);
       if (!secrets?.refreshToken) throw new AsanaAuthError('The connection holds no tokens; authorize the profile.');
       if (secrets.accessToken && secrets.accessToken !== rejected) return secrets.accessToken;
       const fresh = await refreshTokens({ baseUrl, clientId: secrets.clientId, clientSecret: secrets.clientSecret, refreshToken: secrets.refreshToken });
       await storeTokens(tx, box, profileId, { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken, expiresAt: fresh.expiresAt });
+      cached = { token: fresh.accessToken, expiresAt: fresh.expiresAt.getTime() };
       return fresh.accessToken;
     });
   }
 
   return {
     async getAccessToken() {
+      if (cached && cached.expiresAt - EARLY_REFRESH_MS > now()) return cached.token;
       const rows = await db.query<{ access_token_sealed: string | null; access_token_expires_at: Date | null }>(
         'SELECT access_token_sealed, access_token_expires_at FROM connections WHERE profile_id = $1',
         [profileId],
@@ -40,6 +46,7 @@ export function createDbTokenProvider(deps: { db: Db; box: SecretBox; profileId:
       if (row.access_token_expires_at && row.access_token_expires_at.getTime() - EARLY_REFRESH_MS < now()) {
         return refreshAccessToken(token);
       }
+      if (row.access_token_expires_at) cached = { token, expiresAt: row.access_token_expires_at.getTime() };
       return token;
     },
     refreshAccessToken,
