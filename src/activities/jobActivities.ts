@@ -2,7 +2,7 @@ import type { Db } from '../db/pool';
 import { finishJobResult, startJobResult } from '../runs/jobResults';
 import type { Counts, JobKind, JobTrigger } from '../runs/types';
 import { getProfileRow } from '../profiles/profileStore';
-import { withOptionDefaults } from './profileAsana';
+import { withOptionDefaults } from '../profiles/options';
 
 export function createJobActivities(deps: { db: Db }) {
   return {

@@ -8,6 +8,7 @@ import { getConnection } from '../profiles/connectionStore';
 import { createDbTokenProvider } from '../profiles/dbTokenProvider';
 import { getProfileRow } from '../profiles/profileStore';
 import type { ProfileOptions } from '../profiles/types';
+import { withOptionDefaults } from '../profiles/options';
 
 export interface RunContext {
   asana: AsanaClient;
@@ -51,18 +52,6 @@ export function waitTickFor(heartbeatTimeoutMs: number | undefined): number {
   return heartbeatTimeoutMs ? Math.max(100, Math.min(10_000, Math.floor(heartbeatTimeoutMs / 2))) : 10_000;
 }
 
-/** Profiles created before an option existed read as its default. */
-export function withOptionDefaults(options: Partial<ProfileOptions>): ProfileOptions {
-  return {
-    downloadSubscriptions: true,
-    downloadActivity: options.downloadActivity ?? true,
-    analyzeActivityFrom: options.analyzeActivityFrom ?? new Date(Date.now() - 60 * 86_400_000).toISOString(),
-    reclaimSubscriptions: options.reclaimSubscriptions ?? true,
-    reclaimCapPercent: options.reclaimCapPercent ?? 10,
-    reclaimDryRun: options.reclaimDryRun ?? false,
-    managerEmail: options.managerEmail ?? null,
-  };
-}
 
 /**
  * Runs an activity body and translates Asana's errors once, at the edge, into typed Temporal failures.

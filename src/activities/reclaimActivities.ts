@@ -12,7 +12,8 @@ import {
 } from '../runs/reclaimStore';
 import { reclaimOne } from './reclaimOne';
 import { getProfileRow } from '../profiles/profileStore';
-import { asActivity, openRunContext, withOptionDefaults } from './profileAsana';
+import { asActivity, openRunContext } from './profileAsana';
+import { withOptionDefaults } from '../profiles/options';
 
 export function createReclaimActivities(deps: { db: Db; box: SecretBox }) {
   return {

@@ -9,7 +9,8 @@ import { closeCandidate, reviewedTarget } from '../runs/reclaimStore';
 import { getProfileRow } from '../profiles/profileStore';
 import { JOB_KIND, PROFILE_ID } from '../temporal/searchAttributes';
 import { reviewClosedSignal, reviewWorkflowId } from '../workflows/review/definitions';
-import { asActivity, openRunContext, withOptionDefaults } from './profileAsana';
+import { asActivity, openRunContext } from './profileAsana';
+import { withOptionDefaults } from '../profiles/options';
 import { reclaimOne } from './reclaimOne';
 
 export interface Notifications {

@@ -6,7 +6,7 @@ import { listBody, listQuerySchema, parseQuery, profileParam } from './params';
 import { paged } from '../../inventory/sql';
 import { getProfileRow } from '../../profiles/profileStore';
 import { getConnection } from '../../profiles/connectionStore';
-import { withOptionDefaults } from '../../activities/profileAsana';
+import { withOptionDefaults } from '../../profiles/options';
 import { JOB_KINDS, runWorkflowType, type JobKind } from '../../runs/types';
 import { jobResultView, type JobResultRow } from '../../runs/jobResults';
 import { JOB_KIND, PROFILE_ID } from '../../temporal/searchAttributes';
