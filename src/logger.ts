@@ -2,7 +2,10 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-/** Paths that could carry credentials; pino replaces their values before a line is written. */
+/**
+ * Paths that could carry credentials; pino replaces their values before a line is written. (`code` is
+ * left alone: errors carry codes such as ECONNREFUSED, and no OAuth code is ever logged as a field.)
+ */
 const redactPaths = [
   'secret',
   'clientSecret',
@@ -10,7 +13,6 @@ const redactPaths = [
   'refreshToken',
   'token',
   'authorization',
-  'code',
   'codeVerifier',
   '*.secret',
   '*.clientSecret',
@@ -18,7 +20,6 @@ const redactPaths = [
   '*.refreshToken',
   '*.token',
   '*.authorization',
-  '*.code',
   '*.codeVerifier',
   'req.headers.authorization',
 ];

@@ -29,12 +29,16 @@ export function createDownloadActivities(deps: { db: Db; box: SecretBox }) {
       const resumed = committed ?? heartbeated;
       // A copy: the walk moves `progress` on, while `resumed` must keep saying where this attempt began.
       const progress: WalkProgress = resumed ? { ...resumed } : { offset: null, pages: 0, members: 0 };
+      // Pages written and no next offset: the walk had ended, only its completion never reached Temporal (the
+      // worker died just after the last page, or the server was unreachable for longer than the worker retries
+      // the report). Walking again from page one would fetch every page twice and count every member twice.
+      const walked = resumed !== undefined && resumed.pages > 0 && resumed.offset === null;
       return asActivity(deps, input.profileId, async () => {
         const { asana, workspaceGid } = await openRunContext(deps, input.profileId, () => progress);
         if (resumed) ctx.log.info('resuming membership walk', { page: resumed.pages });
         let fetched = 0;
         const ensured = new Set<string>();
-        const pages = asana.workspaceMembershipPages(workspaceGid, { optFields: DEFAULT_MEMBERSHIP_FIELDS, limit: 100, offset: progress.offset ?? undefined });
+        const pages = walked ? [] : asana.workspaceMembershipPages(workspaceGid, { optFields: DEFAULT_MEMBERSHIP_FIELDS, limit: 100, offset: progress.offset ?? undefined });
         for await (const page of pages) {
           fetched += 1;
           const next: WalkProgress = { offset: page.nextOffset, pages: progress.pages + 1, members: progress.members };

@@ -13,7 +13,7 @@ import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { createLinkSigner, deriveLinkKey } from '../../src/notify/actionLinks';
 import { createSmtpMailer } from '../../src/notify/mailer';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
-import type { Db } from '../../src/db/pool';
+import { createDb, type Db } from '../../src/db/pool';
 import { createTestDatabase } from './database';
 
 export interface Harness {
@@ -51,6 +51,10 @@ export interface HarnessOptions {
   smtpUrl?: string;
   /** Collects every log line of the service (at debug level) here, for tests that read the logs. */
   logLines?: string[];
+  /** Another Temporal server than the run's shared one (a test that restarts its own). */
+  temporalAddress?: string;
+  /** A migrated database of the test's own instead of a clone of the run's template (a test that restarts its own PostgreSQL). */
+  databaseUrl?: string;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -58,9 +62,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ? createLogger('debug', 'test', { write: (line: string) => void opts.logLines!.push(line) })
     : createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test');
   installTemporalRuntime(logger);
-  const db = await createTestDatabase(opts.logLines ? logger : undefined);
+  const db = opts.databaseUrl
+    ? Object.assign(createDb(opts.databaseUrl, opts.logLines ? logger : createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test-db')), { url: opts.databaseUrl })
+    : await createTestDatabase(opts.logLines ? logger : undefined);
   const sim = await startSimulator({ port: 0, scenario: opts.scenario });
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  const temporalAddress = opts.temporalAddress ?? inject('temporalAddress');
+  const connection = await Connection.connect({ address: temporalAddress });
   const temporal = new Client({ connection });
   const taskQueue = `test-${crypto.randomBytes(5).toString('hex')}`;
   const key = crypto.randomBytes(32);
@@ -99,7 +106,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     opts.inProcessWorker === false
       ? null
       : await createWorker({
-          address: inject('temporalAddress'),
+          address: temporalAddress,
           namespace: 'default',
           taskQueue,
           deps: { db, box, temporal, taskQueue, notifications },
@@ -125,7 +132,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     apiUrl,
     workerEnv: {
       DATABASE_URL: db.url,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_TASK_QUEUE: taskQueue,
       ENCRYPTION_KEY: key.toString('hex'),
       WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
