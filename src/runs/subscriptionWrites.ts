@@ -1,6 +1,7 @@
 import type { Db } from '../db/pool';
 import type { WorkspaceMembership } from '../asana/types';
 import { identifierFor, KNOWN_IDENTIFIERS } from './identifiers';
+import { addJobCounts, getJobCounts } from './jobResults';
 
 /**
  * Upserts one page of memberships by (profile, user gid) in a single set-based statement. Writing the
@@ -72,6 +73,11 @@ export async function finishDownload(db: Db, profileId: string, jobId: string): 
       [profileId, jobId],
     );
 
+    // Kept on the job in the same transaction, so a retried finish (its first commit's answer lost) still
+    // reports the members who left, not the zero it finds the second time.
+    if (ended[0]!.n > 0) await addJobCounts(tx, jobId, { endedSubscriptions: ended[0]!.n });
+    const endedCount = (await getJobCounts(tx, jobId)).endedSubscriptions ?? 0;
+
     const models = await tx.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM software_models
         WHERE profile_id = $1 AND created_at >= (SELECT started_at FROM job_results WHERE id = $2)`,
@@ -95,7 +101,7 @@ export async function finishDownload(db: Db, profileId: string, jobId: string): 
     const t = totals[0]!;
     return {
       activeSubscriptions: t.active,
-      endedSubscriptions: ended[0]!.n,
+      endedSubscriptions: endedCount,
       newModels: models[0]!.n,
       unrecognizedIdentifiers: t.unrecognized_identifiers,
       unrecognizedSubscriptions: t.unrecognized_subscriptions,
