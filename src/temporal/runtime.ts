@@ -19,6 +19,8 @@ export function installTemporalRuntime(logger: Logger): void {
     ERROR: (meta, msg) => sdk.error(meta ?? {}, msg),
   };
   Runtime.install({
+    // The SDK's native core (polling, retries towards the server) logs through this logger too, warnings up.
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } },
     logger: {
       log: (level, message, meta) => levels[level](meta, message),
       trace: (message, meta) => levels.TRACE(meta, message),
