@@ -2,21 +2,10 @@
 // reading what Temporal recorded about a run's activities.
 import type { Harness } from '../support/harness';
 import type { JobResultRow } from '../../src/runs/jobResults';
+import type { RequestLogEntry } from '../../src/simulator';
 
 /** One entry of `GET /_sim/requests`. */
-export interface SimRequest {
-  method: string;
-  path: string;
-  query: Record<string, string | string[]>;
-  status: number;
-  /** When the answer was finished. */
-  time: string;
-  /** When the request reached the simulator. */
-  startedAt: string;
-  durationMs: number;
-  tokenHint: string | null;
-  userGid: string | null;
-}
+export type SimRequest = RequestLogEntry;
 
 export async function simRequests(h: Harness): Promise<SimRequest[]> {
   return (await h.simControl('GET', '/_sim/requests')) as SimRequest[];
