@@ -2,11 +2,9 @@
 // port, and workers in processes of their own (workerProcess.ts) on a task queue of its own.
 import { fork, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { createApp } from '../../src/api/app';
+import { listenApi } from '../../test/support/apiServer';
 import { createSecretBox } from '../../src/secrets/secretBox';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import type { Db } from '../../src/db/pool';
@@ -65,21 +63,8 @@ export async function startStack(env: BenchEnv, opts: { scenario?: Record<string
   const box = createSecretBox(key);
   const apiToken = crypto.randomBytes(16).toString('hex');
 
-  let handler: http.RequestListener = (_req, res) => res.end();
-  const server = http.createServer((req, res) => handler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  handler = createApp({
-    db,
-    box,
-    temporal,
-    taskQueue,
-    apiToken,
-    publicBaseUrl: apiUrl,
-    defaultAsanaBaseUrl: sim.url,
-    analyzeActivityMaxDays: 60,
-    logger: env.logger,
-  });
+  const server = await listenApi({ db, box, temporal, taskQueue, apiToken, defaultAsanaBaseUrl: sim.url, analyzeActivityMaxDays: 60, logger: env.logger });
+  const apiUrl = server.apiUrl;
 
   const app = { clientId: `app-${taskQueue}`, clientSecret: crypto.randomBytes(18).toString('hex') };
   const simControl: Stack['simControl'] = async (method, p, body, simUrl = sim.url) => {
@@ -222,7 +207,7 @@ export async function startStack(env: BenchEnv, opts: { scenario?: Record<string
     async close() {
       await Promise.allSettled([...workers].map((w) => w.stop()));
       await connection.close();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
       await Promise.allSettled(sims.map((s) => s.close()));
     },
   };

@@ -1,11 +1,9 @@
 // A whole service for one test file: its own database and task queue, a simulator over HTTP, the real
 // Temporal dev server of the run, a worker and the API listening on loopback.
 import crypto from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
-import { createApp } from '../../src/api/app';
+import { listenApi } from './apiServer';
 import { createLogger } from '../../src/logger';
 import { createSecretBox, type SecretBox } from '../../src/secrets/secretBox';
 import { createWorker } from '../../src/worker';
@@ -75,22 +73,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const linkSigner = createLinkSigner(deriveLinkKey(key));
   const apiToken = crypto.randomBytes(16).toString('hex');
 
-  let handler: http.RequestListener = (_req, res) => res.end();
-  const server = http.createServer((req, res) => handler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  handler = createApp({
-    db,
-    box,
-    temporal,
-    taskQueue,
-    apiToken,
-    publicBaseUrl: apiUrl,
-    defaultAsanaBaseUrl: sim.url,
-    analyzeActivityMaxDays: 60,
-    logger,
-    linkSigner,
-  });
+  const server = await listenApi({ db, box, temporal, taskQueue, apiToken, defaultAsanaBaseUrl: sim.url, analyzeActivityMaxDays: 60, logger, linkSigner });
+  const apiUrl = server.apiUrl;
   const notifications = opts.smtpUrl
     ? { mailer: createSmtpMailer({ url: opts.smtpUrl, from: 'Licences <licences@example.com>' }), signer: linkSigner, publicBaseUrl: apiUrl }
     : undefined;
@@ -172,7 +156,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         await inProcess.connection.close();
       }
       await connection.close();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
       await sim.close();
       await db.close();
     },
