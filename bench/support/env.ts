@@ -2,7 +2,6 @@
 // workflow bundle. Each benchmark then gets a fresh database cloned from a migrated template.
 import { createLogger, type Logger } from '../../src/logger';
 import { createDb, type Db } from '../../src/db/pool';
-import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { cloneTemplate, startInfrastructure } from '../../test/support/infrastructure';
 
 export { freePort } from '../../test/support/ports';
@@ -18,7 +17,6 @@ export interface BenchEnv {
 
 export async function startBenchEnv(): Promise<BenchEnv> {
   const logger = createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn', 'bench');
-  installTemporalRuntime(logger);
   const infra = await startInfrastructure({ logger, name: 'bench' });
   const opened: Db[] = [];
   return {

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const notifications = env.SMTP_URL
     ? { mailer: createSmtpMailer({ url: env.SMTP_URL, from: 'Licences <licences@example.com>' }), signer: createLinkSigner(deriveLinkKey(key)), publicBaseUrl: env.PUBLIC_BASE_URL! }
     : undefined;
-  const { worker } = await createWorker({
+  const { worker, connection: workerConnection } = await createWorker({
     address: env.TEMPORAL_ADDRESS!,
     namespace: 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE!,
@@ -28,6 +28,10 @@ async function main(): Promise<void> {
   });
   process.stdout.write('worker ready\n');
   await worker.run();
+  // With every native object closed the SDK's runtime shuts down, and the process can end by itself.
+  await workerConnection.close();
+  await connection.close();
+  await db.close();
 }
 
 main().catch((err: unknown) => {
