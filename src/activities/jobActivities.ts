@@ -1,16 +1,35 @@
+import type { Client } from '@temporalio/client';
 import type { Db } from '../db/pool';
-import { finishJobResult, startJobResult } from '../runs/jobResults';
+import { finishJobResult, startJobResult, type FinishedStatus } from '../runs/jobResults';
+import { acquireRunLease, releaseRunLease, type LeaseOutcome } from '../runs/runLeases';
 import type { Counts, JobKind, JobTrigger } from '../runs/types';
 import { getProfileRow } from '../profiles/profileStore';
 import { withOptionDefaults } from '../profiles/options';
+import { workflowIsRunning } from '../temporal/workflowStatus';
 
-export function createJobActivities(deps: { db: Db }) {
+interface LeaseInput {
+  profileId: string;
+  kind: JobKind;
+  workflowId: string;
+}
+
+export function createJobActivities(deps: { db: Db; temporal: Client }) {
+  const isRunning = workflowIsRunning(deps.temporal);
   return {
+    /** Claims the profile's slot for runs of this kind; a run that cannot have it does nothing. */
+    async claimRun(input: LeaseInput): Promise<LeaseOutcome> {
+      return deps.db.withTransaction((tx) => acquireRunLease(tx, input, isRunning));
+    },
+
+    async releaseRun(input: LeaseInput): Promise<void> {
+      await releaseRunLease(deps.db, input);
+    },
+
     async startJob(input: { id: string; profileId: string; kind: JobKind; trigger: JobTrigger; workflowId: string; runId: string }): Promise<string> {
       return startJobResult(deps.db, input);
     },
 
-    async finishJob(input: { jobId: string; status: 'succeeded' | 'failed'; counts: Counts; error?: string | null }): Promise<void> {
+    async finishJob(input: { jobId: string; status: FinishedStatus; counts: Counts; error?: string | null }): Promise<void> {
       await finishJobResult(deps.db, input.jobId, input);
     },
 

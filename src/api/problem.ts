@@ -18,7 +18,7 @@ export class HttpProblem extends Error {
 }
 
 export const notFound = (what: string) => new HttpProblem(404, 'Not Found', `${what} does not exist.`);
-export const conflict = (detail: string) => new HttpProblem(409, 'Conflict', detail);
+export const conflict = (detail: string, extras: Record<string, unknown> = {}) => new HttpProblem(409, 'Conflict', detail, extras);
 export const badRequest = (detail: string, extras: Record<string, unknown> = {}) => new HttpProblem(400, 'Bad Request', detail, extras);
 
 export function sendProblem(res: Response, problem: HttpProblem): void {

@@ -2,6 +2,12 @@ import { z } from 'zod';
 
 const DAY_MS = 86_400_000;
 
+/**
+ * A UUID in the one spelling the service uses everywhere (lower case): PostgreSQL matches UUIDs in any case,
+ * Temporal's workflow IDs do not, so an ID is normalised before it reaches either.
+ */
+export const uuidField = (message?: string) => z.uuid(message ? { message } : undefined).transform((v) => v.toLowerCase());
+
 /** `downloadSubscriptions` may be sent, but only as true. */
 const downloadSubscriptions = z
   .boolean()
@@ -31,19 +37,27 @@ export function optionsSchema(now: Date, maxDays: number) {
 
 const gid = z.string().regex(/^\d{1,30}$/, 'must be an Asana gid (digits)');
 
+const baseUrl = z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, ''));
+
 export const connectionInputSchema = z
   .object({
-    baseUrl: z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, '')).optional(),
+    baseUrl: baseUrl.optional(),
     clientId: z.string().trim().min(1).max(200).optional(),
     clientSecret: z.string().min(1).max(500).optional(),
     workspaceGid: gid.nullable().optional(),
     /** A child connection: reuse this profile's OAuth app, with tokens and an organization of its own. */
-    parentProfileId: z.uuid().optional(),
+    parentProfileId: uuidField().optional(),
+    /** On a parent: other base URLs its children may use its OAuth app at (its own is always allowed). */
+    childBaseUrls: z.array(baseUrl).max(20).optional(),
   })
   .strict()
   .refine((c) => !(c.parentProfileId && (c.clientId !== undefined || c.clientSecret !== undefined)), {
     message: "a child connection uses its parent's OAuth app: leave clientId and clientSecret out",
     path: ['parentProfileId'],
+  })
+  .refine((c) => !(c.parentProfileId && c.childBaseUrls !== undefined), {
+    message: 'a child connection cannot lend its app onward, so it has no childBaseUrls',
+    path: ['childBaseUrls'],
   });
 
 const displayName = z.string().trim().min(1, 'displayName must not be empty').max(200);
@@ -73,5 +87,5 @@ export const paginationSchema = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-export const profileIdSchema = z.uuid({ message: 'is not a profile ID' });
+export const profileIdSchema = uuidField('is not a profile ID');
 export const DAY = DAY_MS;

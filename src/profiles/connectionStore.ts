@@ -19,6 +19,8 @@ export interface ConnectionRecord {
   version: number;
   /** Set on a child connection: the profile whose OAuth app it uses. */
   parentProfileId: string | null;
+  /** On a parent: the base URLs (besides its own) its children may use its app at. */
+  childBaseUrls: string[];
 }
 
 interface ConnectionRow {
@@ -37,13 +39,18 @@ interface ConnectionRow {
   auth_error: string | null;
   version: number;
   parent_profile_id: string | null;
+  child_base_urls: string[];
 }
 
-// A child connection's OAuth app (client ID and secret) is its parent's; everything else is its own.
+// A child connection's OAuth app (client ID and secret) is its parent's; everything else is its own. The
+// parent's secret is read for a child only while the child's base URL is one the parent's owner registered
+// it for (the parent's own, or one of its child_base_urls): a secret never goes to another host.
 const COLUMNS = `c.profile_id, c.base_url, COALESCE(parent.client_id, c.client_id) AS client_id,
-  COALESCE(parent.client_secret_sealed, c.client_secret_sealed) AS client_secret_sealed, c.redirect_url, c.workspace_gid,
+  CASE WHEN c.parent_profile_id IS NULL OR c.base_url = parent.base_url OR c.base_url = ANY(parent.child_base_urls)
+       THEN COALESCE(parent.client_secret_sealed, c.client_secret_sealed) END AS client_secret_sealed,
+  c.redirect_url, c.workspace_gid,
   c.authorized_user_gid, c.authorized_user_name, c.authorized_at, c.access_token_expires_at, c.access_token_sealed,
-  c.refresh_token_sealed, c.auth_error, c.version, c.parent_profile_id`;
+  c.refresh_token_sealed, c.auth_error, c.version, c.parent_profile_id, c.child_base_urls`;
 const FROM = 'connections c LEFT JOIN connections parent ON parent.profile_id = c.parent_profile_id';
 
 function toRecord(row: ConnectionRow): ConnectionRecord {
@@ -62,6 +69,7 @@ function toRecord(row: ConnectionRow): ConnectionRecord {
     authError: row.auth_error,
     version: row.version,
     parentProfileId: row.parent_profile_id,
+    childBaseUrls: row.child_base_urls,
   };
 }
 

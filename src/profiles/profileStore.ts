@@ -24,13 +24,21 @@ export async function insertProfile(
     id: string;
     displayName: string;
     options: ProfileOptions;
-    connection: { baseUrl: string; redirectUrl: string; clientId?: string; clientSecret?: string; workspaceGid?: string | null; parentProfileId?: string };
+    connection: {
+      baseUrl: string;
+      redirectUrl: string;
+      clientId?: string;
+      clientSecret?: string;
+      workspaceGid?: string | null;
+      parentProfileId?: string;
+      childBaseUrls?: string[];
+    };
   },
 ): Promise<void> {
   await tx.query('INSERT INTO profiles (id, display_name, options) VALUES ($1, $2, $3)', [p.id, p.displayName, JSON.stringify(p.options)]);
   await tx.query(
-    `INSERT INTO connections (profile_id, base_url, redirect_url, client_id, client_secret_sealed, workspace_gid, parent_profile_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    `INSERT INTO connections (profile_id, base_url, redirect_url, client_id, client_secret_sealed, workspace_gid, parent_profile_id, child_base_urls)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [
       p.id,
       p.connection.baseUrl,
@@ -39,6 +47,7 @@ export async function insertProfile(
       p.connection.clientSecret ? box.seal(p.connection.clientSecret) : null,
       p.connection.workspaceGid ?? null,
       p.connection.parentProfileId ?? null,
+      p.connection.childBaseUrls ?? [],
     ],
   );
 }
@@ -69,7 +78,7 @@ export async function updateConnection(
   tx: Tx,
   box: SecretBox,
   id: string,
-  change: { baseUrl?: string; clientId?: string; clientSecret?: string; workspaceGid?: string | null },
+  change: { baseUrl?: string; clientId?: string; clientSecret?: string; workspaceGid?: string | null; childBaseUrls?: string[] },
 ): Promise<{ version: number; tokensDropped: boolean }> {
   const before = await getConnection(tx, id);
   if (!before) throw new Error(`No connection for profile ${id}`);
@@ -86,10 +95,11 @@ export async function updateConnection(
         access_token_sealed = CASE WHEN $7 THEN NULL ELSE access_token_sealed END,
         refresh_token_sealed = CASE WHEN $7 THEN NULL ELSE refresh_token_sealed END,
         access_token_expires_at = CASE WHEN $7 THEN NULL ELSE access_token_expires_at END,
+        child_base_urls = COALESCE($8, child_base_urls),
         version = version + 1,
         updated_at = now()
       WHERE profile_id = $1 RETURNING version`,
-    [id, change.baseUrl ?? null, change.clientId ?? null, change.clientSecret ? box.seal(change.clientSecret) : null, change.workspaceGid !== undefined, change.workspaceGid ?? null, appChanged],
+    [id, change.baseUrl ?? null, change.clientId ?? null, change.clientSecret ? box.seal(change.clientSecret) : null, change.workspaceGid !== undefined, change.workspaceGid ?? null, appChanged, change.childBaseUrls ?? null],
   );
   return { version: rows[0]!.version, tokensDropped: appChanged && before.hasTokens };
 }
@@ -100,13 +110,19 @@ export async function childProfileIds(db: Queryable, parentId: string): Promise<
   return rows.map((r) => r.profile_id);
 }
 
-/** A parent's app changed: its children's tokens were issued to the old app, so they go too. */
-export async function dropChildTokens(tx: Tx, parentId: string): Promise<Array<{ profileId: string; version: number }>> {
+/**
+ * A parent's app changed (`all`: its children's tokens were issued to the old app), or the base URLs it lends
+ * its app at did (`disallowed`: the children at a base URL no longer allowed), so those children's tokens go.
+ */
+export async function dropChildTokens(tx: Tx, parentId: string, which: 'all' | 'disallowed'): Promise<Array<{ profileId: string; version: number }>> {
   const rows = await tx.query<{ profile_id: string; version: number }>(
-    `UPDATE connections SET access_token_sealed = NULL, refresh_token_sealed = NULL, access_token_expires_at = NULL,
-            version = version + 1, updated_at = now()
-      WHERE parent_profile_id = $1 RETURNING profile_id, version`,
-    [parentId],
+    `UPDATE connections c SET access_token_sealed = NULL, refresh_token_sealed = NULL, access_token_expires_at = NULL,
+            version = c.version + 1, updated_at = now()
+       FROM connections parent
+      WHERE c.parent_profile_id = $1 AND parent.profile_id = $1
+        AND ($2 OR NOT (c.base_url = parent.base_url OR c.base_url = ANY(parent.child_base_urls)))
+      RETURNING c.profile_id, c.version`,
+    [parentId, which === 'all'],
   );
   return rows.map((r) => ({ profileId: r.profile_id, version: r.version }));
 }
@@ -129,6 +145,7 @@ export function profileView(row: ProfileRow, connection: ConnectionRecord | null
       clientId: connection.clientId,
       clientSecretSet: connection.hasClientSecret,
       parentProfileId: connection.parentProfileId,
+      childBaseUrls: connection.childBaseUrls,
       redirectUrl: connection.redirectUrl,
       workspaceGid: connection.workspaceGid,
       authorized: connection.hasTokens && !connection.authError,

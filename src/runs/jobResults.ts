@@ -1,6 +1,9 @@
 import type { Db } from '../db/pool';
 import type { Counts, JobKind, JobTrigger } from './types';
 
+/** How a run ended: `skipped` when another run of its kind was in progress for the profile. */
+export type FinishedStatus = 'succeeded' | 'failed' | 'skipped';
+
 export interface JobResultRow {
   id: string;
   profile_id: string;
@@ -8,7 +11,7 @@ export interface JobResultRow {
   trigger: JobTrigger;
   workflow_id: string;
   run_id: string;
-  status: 'running' | 'succeeded' | 'failed';
+  status: 'running' | FinishedStatus;
   started_at: Date;
   finished_at: Date | null;
   counts: Counts;
@@ -41,7 +44,7 @@ export async function getJobCounts(db: Pick<Db, 'query'>, jobId: string): Promis
   return rows[0]?.counts ?? {};
 }
 
-export async function finishJobResult(db: Db, jobId: string, outcome: { status: 'succeeded' | 'failed'; counts: Counts; error?: string | null }): Promise<void> {
+export async function finishJobResult(db: Db, jobId: string, outcome: { status: FinishedStatus; counts: Counts; error?: string | null }): Promise<void> {
   await db.query(
     `UPDATE job_results SET status = $2, counts = counts || $3::jsonb, error = $4, finished_at = now() WHERE id = $1`,
     [jobId, outcome.status, JSON.stringify(outcome.counts), outcome.error ?? null],

@@ -163,11 +163,11 @@ describe('a Temporal server restart', () => {
     const { job, requests } = await expectCompleteDownload(profileId, workflowId);
     const completed = await completionTimes(workflowId);
     expect(completed.downloadMemberships).toBeGreaterThan(upAt - 1_000); // the server's clock, in whole milliseconds
-    expect(Object.keys(completed).sort()).toEqual(['downloadMemberships', 'finishDownload', 'finishJob', 'startJob']);
+    expect(Object.keys(completed).sort()).toEqual(['claimRun', 'downloadMemberships', 'finishDownload', 'finishJob', 'releaseRun', 'startJob']);
 
     // One attempt of everything, every page fetched exactly once.
     const { attempts, failures } = await activityAttempts(h, workflowId);
-    expect(attempts).toEqual({ startJob: 1, downloadMemberships: 1, finishDownload: 1, finishJob: 1 });
+    expect(attempts).toEqual({ claimRun: 1, startJob: 1, downloadMemberships: 1, finishDownload: 1, finishJob: 1, releaseRun: 1 });
     expect(failures).toEqual([]);
     expect(job.counts.resumedAtPage).toBeUndefined();
     expect(job.counts.pageFetches).toBe(PAGES);

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { startHarness, type Harness } from '../support/harness';
@@ -29,7 +31,11 @@ async function authorizeAndValidate(profileId: string) {
 
 describe('several organizations', () => {
   it('runs a parent and a child connection side by side, apart, and refuses to delete a parent in use', async () => {
-    const parent = await h.api('POST', '/api/profiles', { displayName: 'First org', connection: { clientId: h.app.clientId, clientSecret: h.app.clientSecret } });
+    // The parent's owner allows its app to be used at the second Asana too.
+    const parent = await h.api('POST', '/api/profiles', {
+      displayName: 'First org',
+      connection: { clientId: h.app.clientId, clientSecret: h.app.clientSecret, childBaseUrls: [second.url] },
+    });
     const child = await h.api('POST', '/api/profiles', { displayName: 'Second org', connection: { parentProfileId: parent.body.id, baseUrl: second.url } });
     expect(child.status, child.text).toBe(201);
     expect(child.body.connection).toMatchObject({ parentProfileId: parent.body.id, clientId: h.app.clientId, clientSecretSet: true, baseUrl: second.url, authorized: false });
@@ -64,10 +70,58 @@ describe('several organizations', () => {
 
     // A new secret on the parent drops the child's tokens too (they were issued to the old app).
     const rotated = await h.api('PATCH', `/api/profiles/${parent.body.id}`, { connection: { clientSecret: h.app.clientSecret } });
+    expect(rotated.status, rotated.text).toBe(200);
     expect(rotated.body.connection.authorized).toBe(false);
     expect((await h.api('GET', `/api/profiles/${child.body.id}`)).body.connection.authorized).toBe(false);
 
     expect((await h.api('DELETE', `/api/profiles/${child.body.id}`)).status).toBe(204);
     expect((await h.api('DELETE', `/api/profiles/${parent.body.id}`)).status).toBe(204);
+  });
+
+  it("never sends the parent's client secret to a host the parent did not allow", async () => {
+    // A listener that records what reaches it, standing in for a host an attacker controls.
+    const received: string[] = [];
+    const trap = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push(`${req.method} ${req.url} ${body}`);
+        res.writeHead(302, { location: 'http://127.0.0.1:1/' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => trap.listen(0, '127.0.0.1', resolve));
+    const trapUrl = `http://127.0.0.1:${(trap.address() as AddressInfo).port}`;
+    try {
+      const parent = await h.api('POST', '/api/profiles', { displayName: 'Owner', connection: { clientId: h.app.clientId, clientSecret: h.app.clientSecret } });
+      const refused = await h.api('POST', '/api/profiles', { displayName: 'Thief', connection: { parentProfileId: parent.body.id, baseUrl: trapUrl } });
+      expect(refused.status, refused.text).toBe(400);
+      expect(refused.body.errors[0].field).toBe('connection.baseUrl');
+      const profiles = await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM profiles WHERE display_name = $1', ['Thief']);
+      expect(profiles[0]!.n).toBe(0);
+
+      // A child made while the URL was allowed loses the secret the moment the parent stops allowing it.
+      expect((await h.api('PATCH', `/api/profiles/${parent.body.id}`, { connection: { childBaseUrls: [trapUrl] } })).status).toBe(200);
+      const child = await h.api('POST', '/api/profiles', { displayName: 'Was allowed', connection: { parentProfileId: parent.body.id, baseUrl: trapUrl } });
+      expect(child.status, child.text).toBe(201);
+      expect((await h.api('PATCH', `/api/profiles/${parent.body.id}`, { connection: { childBaseUrls: [] } })).status).toBe(200);
+      expect((await h.api('GET', `/api/profiles/${child.body.id}`)).body.connection.clientSecretSet).toBe(false);
+      const start = await h.api('GET', `/api/profiles/${child.body.id}/oauth/authorize`);
+      expect(start.status).toBe(409);
+
+      // Moving the parent itself elsewhere needs its secret entered again.
+      const moved = await h.api('PATCH', `/api/profiles/${parent.body.id}`, { connection: { baseUrl: trapUrl } });
+      expect(moved.status, moved.text).toBe(400);
+      expect(moved.body.errors[0].field).toBe('connection.clientSecret');
+      expect((await h.api('GET', `/api/profiles/${parent.body.id}`)).body.connection.baseUrl).toBe(h.sim.url);
+
+      // A child's base URL cannot be changed to one the parent does not allow either.
+      const other = await h.api('POST', '/api/profiles', { displayName: 'Honest child', connection: { parentProfileId: parent.body.id } });
+      expect(other.body.connection.baseUrl).toBe(h.sim.url);
+      expect((await h.api('PATCH', `/api/profiles/${other.body.id}`, { connection: { baseUrl: trapUrl } })).status).toBe(400);
+      expect(received.filter((r) => r.includes(h.app.clientSecret))).toEqual([]);
+      expect(received).toEqual([]);
+    } finally {
+      await new Promise((resolve) => trap.close(resolve));
+    }
   });
 });

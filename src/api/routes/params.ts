@@ -1,8 +1,8 @@
 import type { Request } from 'express';
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { Db } from '../../db/pool';
 import { badRequest, notFound } from '../problem';
-import { paginationSchema, profileIdSchema } from '../schemas';
+import { paginationSchema, profileIdSchema, uuidField } from '../schemas';
 import { getProfileRow } from '../../profiles/profileStore';
 import type { Page, Paged } from '../../inventory/sql';
 
@@ -18,7 +18,7 @@ export async function profileParam(db: Db, req: Request): Promise<string> {
  * profile's rules, so it is not found rather than malformed.
  */
 export function uuidParam(req: Request, name: string, what: string): string {
-  const parsed = z.uuid().safeParse(req.params[name]);
+  const parsed = uuidField().safeParse(req.params[name]);
   if (!parsed.success) throw notFound(`${what} ${String(req.params[name])}`);
   return parsed.data;
 }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { Router } from 'express';
-import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
+import type { z } from 'zod';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../problem';
 import { createProfileSchema, DAY, paginationSchema, patchProfileSchema } from '../schemas';
@@ -17,7 +18,7 @@ import {
   setDisplayName,
   updateConnection,
 } from '../../profiles/profileStore';
-import { getConnection } from '../../profiles/connectionStore';
+import { getConnection, type ConnectionRecord } from '../../profiles/connectionStore';
 import { PROFILE_ID, PROFILE_STATUS } from '../../temporal/searchAttributes';
 import {
   changeOptionsUpdate,
@@ -34,6 +35,19 @@ export function profilesRouter(deps: ApiDeps): Router {
   const router = Router();
   const handle = (id: string) => temporal.workflow.getHandle(profileWorkflowId(id));
 
+  /** A profile whose workflow has ended (deleted meanwhile, or terminated by an operator) takes no changes. */
+  async function assertWorkflowRunning(id: string): Promise<void> {
+    const status = await handle(id)
+      .describe()
+      .then((d) => d.status.name)
+      .catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return 'NOT_FOUND';
+        throw err;
+      });
+    if (status === 'NOT_FOUND') throw notFound(`Profile ${id}`);
+    if (status !== 'RUNNING') throw conflict(`Profile ${id} is not running in Temporal (its workflow is ${status.toLowerCase()}); nothing was changed. An operator can find it as profile/${id} in the Temporal UI.`);
+  }
+
   async function loadView(id: string) {
     const row = await getProfileRow(db, id);
     if (!row) throw notFound(`Profile ${id}`);
@@ -49,10 +63,18 @@ export function profilesRouter(deps: ApiDeps): Router {
     return parent;
   }
 
+  /** A child's base URL must be one its parent's secret was registered for: the parent's own, or one it allows. */
+  function childBaseUrl(parent: ConnectionRecord, wanted: string | undefined): string {
+    if (wanted === undefined || wanted === parent.baseUrl || parent.childBaseUrls.includes(wanted)) return wanted ?? parent.baseUrl;
+    const message = `a child connection uses its parent's base URL (${parent.baseUrl}); another one must first be allowed on the parent (connection.childBaseUrls)`;
+    throw badRequest(`connection.baseUrl: ${message}`, { errors: [{ field: 'connection.baseUrl', message }] });
+  }
+
   router.post('/profiles', async (req, res) => {
     const at = now();
     const body = createProfileSchema(at, deps.analyzeActivityMaxDays).parse(req.body ?? {});
     const parent = body.connection?.parentProfileId ? await parentConnection(body.connection.parentProfileId) : null;
+    const baseUrl = parent ? childBaseUrl(parent, body.connection?.baseUrl) : (body.connection?.baseUrl ?? deps.defaultAsanaBaseUrl);
     const id = crypto.randomUUID();
     const options: ProfileOptions = {
       downloadSubscriptions: true,
@@ -80,8 +102,9 @@ export function profilesRouter(deps: ApiDeps): Router {
         displayName: body.displayName,
         options,
         connection: {
-          baseUrl: body.connection?.baseUrl ?? parent?.baseUrl ?? deps.defaultAsanaBaseUrl,
+          baseUrl,
           parentProfileId: parent?.profileId,
+          childBaseUrls: body.connection?.childBaseUrls,
           redirectUrl: `${deps.publicBaseUrl}/oauth_redirect`,
           clientId: body.connection?.clientId,
           clientSecret: body.connection?.clientSecret,
@@ -114,39 +137,62 @@ export function profilesRouter(deps: ApiDeps): Router {
     res.json(await loadView(await profileParam(db, req)));
   });
 
+  /** Why a connection change cannot be made, checked before anything is written. */
+  async function connectionChangeProblem(before: ConnectionRecord, change: NonNullable<z.infer<ReturnType<typeof patchProfileSchema>>['connection']>) {
+    const field = (name: string, message: string) => badRequest(`connection.${name}: ${message}`, { errors: [{ field: `connection.${name}`, message }] });
+    if (change.parentProfileId !== undefined && change.parentProfileId !== before.parentProfileId) {
+      return field('parentProfileId', 'cannot be changed; create a new profile for another parent');
+    }
+    if (before.parentProfileId) {
+      if (change.clientId !== undefined || change.clientSecret !== undefined) {
+        return badRequest("This is a child connection: it uses its parent's OAuth app, so clientId and clientSecret belong on the parent.", {
+          errors: [{ field: 'connection.clientId', message: 'set on the parent' }],
+        });
+      }
+      if (change.childBaseUrls !== undefined) return field('childBaseUrls', 'a child connection cannot lend its app onward');
+      if (change.baseUrl !== undefined) childBaseUrl((await getConnection(db, before.parentProfileId))!, change.baseUrl);
+      return null;
+    }
+    // The secret was entered for this host: sending it to another needs it entered again.
+    if (change.baseUrl !== undefined && change.baseUrl !== before.baseUrl && change.clientSecret === undefined && before.hasClientSecret) {
+      return field('clientSecret', `send the client secret again to move the connection to ${change.baseUrl}: a secret is only sent to the host it was given for`);
+    }
+    return null;
+  }
+
   router.patch('/profiles/:id', async (req, res) => {
     const id = await profileParam(db, req);
     // Everything is checked before anything is written, so a rejected request changes nothing.
     const body = patchProfileSchema(now(), deps.analyzeActivityMaxDays).parse(req.body ?? {});
-    const before = await getConnection(db, id);
-    if (body.connection?.parentProfileId !== undefined && body.connection.parentProfileId !== before?.parentProfileId) {
-      throw badRequest('connection.parentProfileId cannot be changed; create a new profile for another parent.', { errors: [{ field: 'connection.parentProfileId', message: 'cannot be changed' }] });
-    }
-    if (before?.parentProfileId && (body.connection?.clientId !== undefined || body.connection?.clientSecret !== undefined)) {
-      throw badRequest("This is a child connection: it uses its parent's OAuth app, so clientId and clientSecret belong on the parent.", { errors: [{ field: 'connection.clientId', message: 'set on the parent' }] });
-    }
-    if (body.displayName !== undefined) await setDisplayName(db, id, body.displayName);
+    const before = (await getConnection(db, id))!;
+    const problem = body.connection ? await connectionChangeProblem(before, body.connection) : null;
+    if (problem) throw problem;
+    await assertWorkflowRunning(id);
+
     const { parentProfileId: _fixed, ...connectionChange } = body.connection ?? {};
     if (Object.keys(connectionChange).length > 0) {
-      const { version, tokensDropped, children } = await db.withTransaction(async (tx) => {
-        const result = await updateConnection(tx, box, id, connectionChange);
-        const appChanged = connectionChange.clientId !== undefined || connectionChange.clientSecret !== undefined;
-        return { ...result, children: appChanged ? await dropChildTokens(tx, id) : [] };
-      });
-      const connection = await getConnection(db, id);
-      await handle(id).executeUpdate(connectionChangedUpdate, {
-        args: [{ connectionVersion: version, authorized: connection?.hasTokens ?? false, reason: tokensDropped ? 'the connection\'s app changed; authorize again' : 'the connection changed' }],
-      });
-      for (const child of children) {
-        await handle(child.profileId).executeUpdate(connectionChangedUpdate, {
-          args: [{ connectionVersion: child.version, authorized: false, reason: "the parent connection's app changed; authorize again" }],
+      // The workflows are told inside the transaction: if one cannot be told, the connection stays as it was.
+      await db.withTransaction(async (tx) => {
+        const { version, tokensDropped } = await updateConnection(tx, box, id, connectionChange);
+        const appChanged = connectionChange.clientId !== undefined || connectionChange.clientSecret !== undefined || connectionChange.baseUrl !== undefined;
+        const children = appChanged ? await dropChildTokens(tx, id, 'all') : connectionChange.childBaseUrls ? await dropChildTokens(tx, id, 'disallowed') : [];
+        const connection = await getConnection(tx, id);
+        await handle(id).executeUpdate(connectionChangedUpdate, {
+          args: [{ connectionVersion: version, authorized: connection?.hasTokens ?? false, reason: tokensDropped ? "the connection's app changed; authorize again" : 'the connection changed' }],
         });
-      }
+        for (const child of children) {
+          await handle(child.profileId).executeUpdate(connectionChangedUpdate, {
+            args: [{ connectionVersion: child.version, authorized: false, reason: "the parent connection's app changed; authorize again" }],
+          });
+        }
+      });
     }
     if (body.options && Object.keys(body.options).length > 0) {
       const { downloadSubscriptions: _alwaysOn, ...change } = body.options;
       await handle(id).executeUpdate(changeOptionsUpdate, { args: [change] });
     }
+    // Last: the name is the one change no workflow has to agree to.
+    if (body.displayName !== undefined) await setDisplayName(db, id, body.displayName);
     res.json(await loadView(id));
   });
 

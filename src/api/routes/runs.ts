@@ -1,7 +1,10 @@
+import crypto from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
 import { conflict } from '../problem';
+import { acquireRunLease } from '../../runs/runLeases';
+import { workflowIsRunning } from '../../temporal/workflowStatus';
 import { listBody, listQuerySchema, parseQuery, profileParam } from './params';
 import { paged } from '../../inventory/sql';
 import { getProfileRow } from '../../profiles/profileStore';
@@ -17,6 +20,7 @@ const jobResultsQuery = listQuerySchema({ kind: z.enum(JOB_KINDS as [JobKind, ..
 /** `POST .../runs` starts a run now; `GET .../job-results` lists what every run (scheduled or not) recorded. */
 export function runsRouter(deps: ApiDeps): Router {
   const router = Router();
+  const isRunning = workflowIsRunning(deps.temporal);
 
   async function existingProfile(req: Request) {
     return (await getProfileRow(deps.db, await profileParam(deps.db, req)))!;
@@ -32,15 +36,26 @@ export function runsRouter(deps: ApiDeps): Router {
     if (job === 'activity' && !options.downloadActivity) throw conflict('downloadActivity is off for this profile, so there is no activity to refresh.');
     if (job === 'reclaim' && !options.reclaimSubscriptions) throw conflict('reclaimSubscriptions is off for this profile: candidates are listed but never reclaimed.');
     const now = deps.now?.() ?? new Date();
-    const workflowId = `profile/${profile.id}/run/${job}/${now.toISOString()}`;
-    const handle = await deps.temporal.workflow.start(runWorkflowType[job], {
-      workflowId,
-      taskQueue: deps.taskQueue,
-      args: [{ profileId: profile.id, trigger: 'on_demand' }],
-      typedSearchAttributes: [
-        { key: PROFILE_ID, value: profile.id },
-        { key: JOB_KIND, value: job },
-      ],
+    // The random tail keeps two requests of the same millisecond apart: each claims the slot as itself.
+    const workflowId = `profile/${profile.id}/run/${job}/${now.toISOString()}-${crypto.randomBytes(3).toString('hex')}`;
+    // The slot is claimed in the transaction that starts the workflow: a concurrent claimant waits for this
+    // one to commit (then finds the run going) or roll back (the start failed), so exactly one wins.
+    const handle = await deps.db.withTransaction(async (tx) => {
+      const claim = await acquireRunLease(tx, { profileId: profile.id, kind: job, workflowId }, isRunning);
+      if (!claim.acquired) {
+        throw conflict(`A ${job} run of this profile is already running (workflow ${claim.holder}); wait for it to finish, or follow it in the job results.`, {
+          runningWorkflowId: claim.holder,
+        });
+      }
+      return deps.temporal.workflow.start(runWorkflowType[job], {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [{ profileId: profile.id, trigger: 'on_demand' }],
+        typedSearchAttributes: [
+          { key: PROFILE_ID, value: profile.id },
+          { key: JOB_KIND, value: job },
+        ],
+      });
     });
     res.status(202).json({ job, workflowId, runId: handle.firstExecutionRunId, jobResults: `/api/profiles/${profile.id}/job-results?kind=${job}` });
   });

@@ -1,32 +1,50 @@
-import { ActivityFailure, ApplicationFailure, ContinueAsNew, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, ContinueAsNew, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Counts, JobKind, RunInput } from '../../runs/types';
 import { bookkeeping } from './activities';
 
+/** What a run that found another of its kind in progress answers (it did nothing). */
+export const SKIPPED: Counts = { skipped: 1 };
+
+export const wasSkipped = (counts: Counts): boolean => counts.skipped === 1 && Object.keys(counts).length === 1;
+
 /**
  * Wraps a run in its job result: written when the run starts, completed with its counts or its error.
- * A failed run still fails in Temporal (red in the UI) after the job result says why.
+ * A failed run still fails in Temporal (red in the UI) after the job result says why. Before anything
+ * else the run claims the profile's slot for its kind, so two runs of one kind never overlap whatever
+ * started them; a run that cannot claim it records itself as skipped, naming the run in progress.
  */
 export async function runAsJob(kind: JobKind, input: RunInput, body: (jobId: string) => Promise<Counts>, existingJobId?: string): Promise<Counts> {
   const info = workflowInfo();
-  const jobId =
-    existingJobId ??
-    (await bookkeeping.startJob({
-      id: uuid4(),
-      profileId: input.profileId,
-      kind,
-      trigger: input.trigger ?? 'schedule',
-      workflowId: info.workflowId,
-      runId: info.runId,
-    }));
+  const lease = { profileId: input.profileId, kind, workflowId: info.workflowId };
+  const start = () =>
+    bookkeeping.startJob({ id: uuid4(), profileId: input.profileId, kind, trigger: input.trigger ?? 'schedule', workflowId: info.workflowId, runId: info.runId });
+  // A run that continued as new already holds the slot and its job result.
+  if (existingJobId === undefined) {
+    const claim = await bookkeeping.claimRun(lease);
+    if (!claim.acquired) {
+      const jobId = await start();
+      const error = `Skipped: a ${kind} run of this profile is already running (${claim.holder}); this one did nothing.`;
+      await bookkeeping.finishJob({ jobId, status: 'skipped', counts: {}, error });
+      return SKIPPED;
+    }
+  }
+  const jobId = existingJobId ?? (await start());
+  let continuing = false;
   try {
     const counts = await body(jobId);
     await bookkeeping.finishJob({ jobId, status: 'succeeded', counts });
     return counts;
   } catch (err) {
-    // Continuing as new is not an ending: the next run completes the same job result.
-    if (err instanceof ContinueAsNew) throw err;
+    // Continuing as new is not an ending: the next run completes the same job result, holding the same slot.
+    if (err instanceof ContinueAsNew) {
+      continuing = true;
+      throw err;
+    }
     await bookkeeping.finishJob({ jobId, status: 'failed', counts: {}, error: describeFailure(err) });
     throw err;
+  } finally {
+    // Released even when the run is being cancelled, so the next run need not wait for a takeover.
+    if (!continuing) await CancellationScope.nonCancellable(() => bookkeeping.releaseRun(lease));
   }
 }
 

@@ -2,7 +2,7 @@ import { executeChild, ParentClosePolicy, workflowInfo } from '@temporalio/workf
 import type { Counts, RunInput } from '../../runs/types';
 import { JOB_KIND, PROFILE_ID } from '../../temporal/searchAttributes';
 import { bookkeeping, walkers } from './activities';
-import { runAsJob } from './job';
+import { runAsJob, wasSkipped } from './job';
 import { reclaimWorkflow } from './reclaim';
 
 /**
@@ -20,6 +20,7 @@ export async function refreshActivityWorkflow(input: RunInput): Promise<Counts> 
     const reviews = reclaimSubscriptions ? await bookkeeping.startCandidateReviews({ profileId: input.profileId }) : { started: 0, unsent: 0 };
     return { events: pull.events, pages: pull.pages, usersWithActivity: pull.usersWithActivity, ...analysis, reviewsStarted: reviews.started, reviewsEnded: signaled, notifyUnsent: reviews.unsent };
   });
+  if (wasSkipped(counts)) return counts;
   const settings = await bookkeeping.loadRunSettings({ profileId: input.profileId });
   if (settings.reclaimSubscriptions) {
     await executeChild(reclaimWorkflow, {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuidField } from '../../schemas';
 
 // Field schemas the lists share, so a value is accepted (or refused) the same way wherever it appears.
 
@@ -6,7 +7,7 @@ export const identifierField = z.string().trim().min(1, 'must not be empty').max
 export const userGidField = z.string().trim().regex(/^\d{1,30}$/, 'must be an Asana user gid (digits)');
 export const emailField = z.email({ message: 'must be an email address' }).max(320);
 export const reasonField = z.string().trim().max(1000).nullable();
-export const modelIdField = z.uuid({ message: 'must be a software model ID (a UUID)' });
+export const modelIdField = uuidField('must be a software model ID (a UUID)');
 
 /** An instant or a calendar date (read as midnight UTC), as an ISO timestamp. */
 export const instantField = z
