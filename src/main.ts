@@ -7,7 +7,8 @@ import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { createDb } from './db/pool';
 import { migrate } from './db/migrate';
-import { ensureDatabase, startEmbeddedPostgres } from './db/embedded';
+import { startLocalDatabase } from './db/localDatabase';
+import { prepareDataDir } from './dataDir';
 import { createSecretBox, loadOrCreateKeyFile, parseKey } from './secrets/secretBox';
 import { loadOrCreateSecretFile } from './secrets/localSecrets';
 import { findTemporalCli, startDevServer, TEMPORAL_CLI_MISSING } from './temporal/devServer';
@@ -29,18 +30,22 @@ async function main(): Promise<void> {
   installTemporalRuntime(logger);
   const stops: Stop[] = [];
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
+    logger.info({ reason }, 'stopping');
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => logger.warn({ err }, 'stop step failed'));
-    process.exit(0);
+    process.exit(code);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  const fail = (err: Error) => {
+    logger.fatal(err.message);
+    void shutdown('fatal error', 1);
+  };
 
   try {
-    await start(config, logger, stops);
+    await start(config, logger, stops, fail);
   } catch (err) {
     logger.error((err as Error).message);
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -48,16 +53,19 @@ async function main(): Promise<void> {
   }
 }
 
-async function start(config: Config, logger: Logger, stops: Stop[]): Promise<void> {
+async function start(config: Config, logger: Logger, stops: Stop[], fail: (err: Error) => void): Promise<void> {
   const dataDir = config.dataDir;
+  // Everything the embedded parts write here (tokens, keys, mail with live links, Temporal's history) is the
+  // operator's alone: private files in a private folder.
+  process.umask(0o077);
+  prepareDataDir(dataDir);
 
   // PostgreSQL
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    const pg = await startEmbeddedPostgres({ dir: path.join(dataDir, 'postgres'), port: config.embeddedPostgresPort, logger });
-    stops.push(() => pg.stop());
-    await ensureDatabase(pg.adminUrl, 'licence_manager');
-    databaseUrl = pg.urlFor('licence_manager');
+    const local = await startLocalDatabase({ dataDir, port: config.embeddedPostgresPort, logger, supervise: { onGiveUp: fail } });
+    stops.push(() => local.stop());
+    databaseUrl = local.url;
   }
   const db = createDb(databaseUrl, logger);
   stops.push(() => db.close());

@@ -9,15 +9,14 @@ import { listsRouter } from './routes/lists';
 import { runsRouter } from './routes/runs';
 import { candidateActionsRouter } from './routes/candidateActions';
 import { licenceRouter } from './routes/licence';
+import { healthRouter } from './health';
 
 /** The control API: `/api/**` behind the bearer token, and the OAuth redirect Asana sends browsers to. */
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
-  });
+  app.use(healthRouter(deps));
   app.use(oauthRedirectRouter(deps));
   app.use(candidateActionsRouter(deps));
 

@@ -7,14 +7,16 @@ import { SMTPServer } from 'smtp-server';
  * `npm start` when no SMTP_URL is configured, so the notify-and-wait emails (and their links) can be read.
  */
 export async function startOutboxSmtp(opts: { dir: string; port: number }): Promise<{ url: string; close(): Promise<void> }> {
-  fs.mkdirSync(opts.dir, { recursive: true });
+  // The messages carry live keep / release links: readable by the operator only.
+  fs.mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(opts.dir, 0o700);
   let counter = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     onData(stream, _session, callback) {
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${++counter}.eml`;
-      const out = fs.createWriteStream(path.join(opts.dir, name));
+      const out = fs.createWriteStream(path.join(opts.dir, name), { mode: 0o600 });
       stream.pipe(out);
       stream.on('end', () => callback());
     },

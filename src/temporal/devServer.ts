@@ -47,7 +47,8 @@ export async function startDevServer(opts: {
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
   if (opts.dbFile) {
-    fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
+    // Workflow histories hold profile names and options: the folder is the operator's alone.
+    fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true, mode: 0o700 });
     args.push('--db-filename', opts.dbFile);
   }
   for (const key of customSearchAttributes) args.push('--search-attribute', `${key.name}=${searchAttributeCliType(key.type)}`);
@@ -69,6 +70,10 @@ export async function startDevServer(opts: {
     throw new Error(`Temporal dev server did not start on ${address}: ${(err as Error).message}\n${output}`, { cause: err });
   }
   opts.logger.debug({ address }, 'temporal dev server ready');
+  if (opts.dbFile) {
+    // Files an earlier version (or another umask) left readable by others.
+    for (const f of fs.readdirSync(path.dirname(opts.dbFile))) fs.chmodSync(path.join(path.dirname(opts.dbFile), f), 0o600);
+  }
   return {
     address,
     uiUrl: opts.uiPort ? `http://localhost:${opts.uiPort}` : undefined,

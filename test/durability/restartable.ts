@@ -1,5 +1,6 @@
 // A PostgreSQL and a Temporal dev server of one test file's own, which it may stop and start again (same port,
 // same data) while a run goes on. The run's shared servers are never restarted: other files use them.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,7 +41,8 @@ export async function startOwnServers(logger: Logger): Promise<OwnServers> {
 
   const [pgPort, temporalPort] = await Promise.all([freePort(), freePort()]);
   // persistent: stopping keeps the data folder, so the next start finds the cluster as it was left.
-  const startPostgres = () => startEmbeddedPostgres({ dir: path.join(workDir, 'pg'), port: pgPort, logger, persistent: true });
+  const password = crypto.randomBytes(18).toString('base64url');
+  const startPostgres = () => startEmbeddedPostgres({ dir: path.join(workDir, 'pg'), port: pgPort, logger, password, persistent: true });
   // With a db file the dev server keeps namespaces, histories, task queues and timers in SQLite across restarts.
   const startTemporal = () => startDevServer({ cliPath, port: temporalPort, namespace: 'default', logger, dbFile: path.join(workDir, 'temporal', 'temporal.db') });
 

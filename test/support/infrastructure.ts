@@ -50,7 +50,7 @@ export async function startInfrastructure(opts: { logger: Logger; name: string }
 
   const started = await Promise.allSettled([
     freePort().then((port) => startDevServer({ cliPath, port, namespace: 'default', logger })),
-    freePort().then((port) => startEmbeddedPostgres({ dir: path.join(workDir, 'pg'), port, logger, persistent: false })),
+    freePort().then((port) => startEmbeddedPostgres({ dir: path.join(workDir, 'pg'), port, logger, password: crypto.randomBytes(18).toString('base64url'), persistent: false })),
     bundleWorkflowCode({ workflowsPath: path.join(__dirname, '../../src/workflows/index.ts'), logger: quietBundlerLogger }),
   ] as const);
   const [temporalResult, postgresResult, bundleResult] = started;

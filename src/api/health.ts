@@ -1,0 +1,43 @@
+import { Router } from 'express';
+import type { ApiDeps } from './deps';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * `/healthz`: the process is alive (restart it if this fails). `/readyz`: it can do its work, PostgreSQL and
+ * Temporal both answer (take it out of rotation while this fails); 503 names what is down.
+ */
+export function healthRouter(deps: Pick<ApiDeps, 'db' | 'temporal'>): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'alive' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const probes: Array<[name: string, probe: () => Promise<unknown>]> = [
+      ['database', () => deps.db.query('SELECT 1')],
+      ['temporal', () => deps.temporal.connection.workflowService.getSystemInfo({})],
+    ];
+    const checks = await Promise.all(
+      probes.map(async ([name, probe]) => {
+        try {
+          await withTimeout(probe(), name);
+          return [name, 'ok'] as const;
+        } catch (err) {
+          return [name, `down: ${(err as Error).message.split('\n')[0]}`] as const;
+        }
+      }),
+    );
+    const down = checks.filter(([, state]) => state !== 'ok');
+    const body = { status: down.length === 0 ? 'ready' : 'unready', checks: Object.fromEntries(checks) };
+    res.status(down.length === 0 ? 200 : 503).json(body);
+  });
+  return router;
+}
