@@ -25,12 +25,15 @@ export function createActivityAnalysisActivities(deps: { db: Db; box: SecretBox 
      * retry resumes exactly after the last page written. The job's counts are committed with each page
      * too, so after a retry they still cover the whole run: every event once, however many attempts.
      */
-    async pullAuditLog(input: { profileId: string; jobId: string }): Promise<PullSummary> {
+    async pullAuditLog(input: { profileId: string; jobId: string; transientRetries?: number }): Promise<PullSummary> {
       const ctx = Context.current();
       const summary: PullSummary = { readable: true, events: 0, pages: 0, usersWithActivity: 0, detail: null };
       let watermark: string | null = null;
       return asActivity(deps, input.profileId, async () => {
-        const { asana, workspaceGid, options } = await openRunContext(deps, input.profileId, () => ({ watermark, pages: summary.pages }));
+        const { asana, workspaceGid, options } = await openRunContext(deps, input.profileId, {
+          progress: () => ({ watermark, pages: summary.pages }),
+          transientRetries: input.transientRetries,
+        });
         const cursor = (await getActivityCursor(deps.db, input.profileId)) ?? (await openActivityCursor(deps.db, input.profileId, new Date(options.analyzeActivityFrom)));
         await setCursorStatus(deps.db, input.profileId, 'in_progress', null);
         watermark = cursor.watermark;

@@ -22,7 +22,7 @@ export function createDownloadActivities(deps: { db: Db; box: SecretBox }) {
      * says exactly what is in the database (a heartbeat can only lag it, or, after a database crash lost
      * the newest commits, run ahead of it). The heartbeated cursor is the fallback.
      */
-    async downloadMemberships(input: { profileId: string; jobId: string }): Promise<WalkProgress & { resumedAtPage: number | null; fetched: number }> {
+    async downloadMemberships(input: { profileId: string; jobId: string; transientRetries?: number }): Promise<WalkProgress & { resumedAtPage: number | null; fetched: number }> {
       const ctx = Context.current();
       const heartbeated = ctx.info.heartbeatDetails as WalkProgress | undefined;
       const committed = (await getJobProgress(deps.db, input.jobId)) as WalkProgress | null;
@@ -34,7 +34,7 @@ export function createDownloadActivities(deps: { db: Db; box: SecretBox }) {
       // the report). Walking again from page one would fetch every page twice and count every member twice.
       const walked = resumed !== undefined && resumed.pages > 0 && resumed.offset === null;
       return asActivity(deps, input.profileId, async () => {
-        const { asana, workspaceGid } = await openRunContext(deps, input.profileId, () => progress);
+        const { asana, workspaceGid } = await openRunContext(deps, input.profileId, { progress: () => progress, transientRetries: input.transientRetries });
         if (resumed) ctx.log.info('resuming membership walk', { page: resumed.pages });
         let fetched = 0;
         const ensured = new Set<string>();

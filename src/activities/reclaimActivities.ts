@@ -30,10 +30,10 @@ export function createReclaimActivities(deps: { db: Db; box: SecretBox }) {
      * Reclaims up to `batchSize` of this job's candidates, one at a time: checks each again, then removes
      * the member. Returns how many are left, so the workflow can loop (and report progress) between batches.
      */
-    async reclaimBatch(input: { profileId: string; jobId: string; batchSize: number }): Promise<{ processed: number; remaining: number }> {
+    async reclaimBatch(input: { profileId: string; jobId: string; batchSize: number; transientRetries?: number }): Promise<{ processed: number; remaining: number }> {
       const ctx = Context.current();
       return asActivity(deps, input.profileId, async () => {
-        const { asana, workspaceGid } = await openRunContext(deps, input.profileId);
+        const { asana, workspaceGid } = await openRunContext(deps, input.profileId, { transientRetries: input.transientRetries });
         const cursor = await getActivityCursor(deps.db, input.profileId);
         const targets = await nextReclaimTargets(deps.db, { ...input, limit: input.batchSize });
         let processed = 0;

@@ -3,7 +3,7 @@
 // passed. Anything it cannot settle in-process is thrown as a typed error for `toActivityFailure`.
 import type { Logger } from 'pino';
 import { apiErrorOf, dataOf, pageOf, parseJson } from './envelope';
-import { AsanaAuthError, AsanaRateLimitError, OAuthError } from './errors';
+import { AsanaAuthError, AsanaRateLimitError, AsanaUnavailableError, OAuthError } from './errors';
 import { parseRetryAfter, send, sleepUntil } from './http';
 import type {
   AuditLogActorType,
@@ -20,7 +20,8 @@ export type { TokenProvider } from './types';
 export { AsanaApiError, AsanaAuthError, AsanaRateLimitError, AsanaUnavailableError, OAuthError } from './errors';
 
 export interface WaitInfo {
-  reason: 'rate_limit';
+  /** `rate_limit`: sitting out a 429's Retry-After; `server_error`: backing off after a 5xx or a network error. */
+  reason: 'rate_limit' | 'server_error';
   /** How much of the wait is left. */
   waitMs: number;
 }
@@ -45,6 +46,14 @@ export interface AsanaClientOptions {
   timeoutMs?: number;
   /** Aborts requests and waits, e.g. an activity's cancellation signal; its reason is rethrown. */
   signal?: AbortSignal;
+  /**
+   * How many times one GET is sent again after a 5xx, a network error or a garbled answer, with jittered
+   * exponential backoff, before the error is thrown. Default 0: the caller decides. A POST is never sent again
+   * here: Asana may have carried it out before its answer was lost.
+   */
+  transientRetries?: number;
+  /** The first backoff; each further one doubles (at most 4 s), jittered by ±50%. Default 200 ms. */
+  transientBackoffMs?: number;
 }
 
 export interface MembershipPageOptions {
@@ -100,6 +109,8 @@ export class AsanaClient {
   private readonly waitTickMs: number;
   private readonly timeoutMs: number;
   private readonly signal: AbortSignal | undefined;
+  private readonly transientRetries: number;
+  private readonly transientBackoffMs: number;
 
   constructor(opts: AsanaClientOptions) {
     this.apiBase = `${opts.baseUrl.replace(/\/+$/, '')}/api/1.0`;
@@ -111,6 +122,8 @@ export class AsanaClient {
     this.waitTickMs = opts.waitTickMs ?? 10_000;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.signal = opts.signal;
+    this.transientRetries = opts.transientRetries ?? 0;
+    this.transientBackoffMs = opts.transientBackoffMs ?? 200;
   }
 
   async getMe(optFields?: string[]): Promise<User> {
@@ -215,9 +228,25 @@ export class AsanaClient {
     let token = await this.tokenCall(() => this.tokens.getAccessToken());
     let refreshed = false;
     let waits = 0;
+    let transientFailures = 0;
+    /** Whether a transient failure is sat out here (it is thrown otherwise). */
+    const backOff = async (err: Error): Promise<boolean> => {
+      if (spec.method !== 'GET' || transientFailures >= this.transientRetries) return false;
+      transientFailures += 1;
+      const waitMs = Math.round(Math.min(4_000, this.transientBackoffMs * 2 ** (transientFailures - 1)) * (0.5 + Math.random()));
+      this.logger?.info({ path: spec.path, attempt: transientFailures, waitMs, error: err.message }, 'asana request failed; retrying');
+      await this.waitOut(performance.now() + waitMs, waitMs, 'server_error');
+      return true;
+    };
     for (;;) {
       const started = performance.now();
-      const res = await send(url, this.initOf(spec, token), { timeoutMs: this.timeoutMs, signal: this.signal, what });
+      let res: Awaited<ReturnType<typeof send>>;
+      try {
+        res = await send(url, this.initOf(spec, token), { timeoutMs: this.timeoutMs, signal: this.signal, what });
+      } catch (err) {
+        if (err instanceof AsanaUnavailableError && (await backOff(err))) continue;
+        throw err;
+      }
       const receivedAt = performance.now();
       this.logger?.debug({ method: spec.method, path: spec.path, status: res.status, ms: Math.round(receivedAt - started) }, 'asana request');
 
@@ -243,24 +272,34 @@ export class AsanaClient {
         waits += 1;
         this.logger?.info({ path: spec.path, waitMs, attempt: waits }, 'asana rate limit; waiting');
         // Retry-After counts from Asana's answer, so the deadline is fixed before anything else runs.
-        await this.waitOut(receivedAt + waitMs, waitMs);
+        await this.waitOut(receivedAt + waitMs, waitMs, 'rate_limit');
         continue;
       }
 
-      if (res.status < 200 || res.status >= 300) throw apiErrorOf(res.status, res.body, what);
-      return res.body === '' ? {} : parseJson(res.body, what);
+      if (res.status < 200 || res.status >= 300) {
+        const err = apiErrorOf(res.status, res.body, what);
+        if (res.status >= 500 && (await backOff(err))) continue;
+        throw err;
+      }
+      if (res.body === '') return {};
+      try {
+        return parseJson(res.body, what);
+      } catch (err) {
+        if (err instanceof AsanaUnavailableError && (await backOff(err))) continue;
+        throw err;
+      }
     }
   }
 
-  private async waitOut(deadline: number, waitMs: number): Promise<void> {
-    await this.onWait?.({ reason: 'rate_limit', waitMs });
+  private async waitOut(deadline: number, waitMs: number, reason: WaitInfo['reason']): Promise<void> {
+    await this.onWait?.({ reason, waitMs });
     for (;;) {
       const remaining = deadline - performance.now();
       if (remaining <= 0) return;
       const tickEnd = Math.min(deadline, performance.now() + this.waitTickMs);
       await sleepUntil(tickEnd, this.signal);
       const left = deadline - performance.now();
-      if (left > 0) await this.onWait?.({ reason: 'rate_limit', waitMs: Math.ceil(left) });
+      if (left > 0) await this.onWait?.({ reason, waitMs: Math.ceil(left) });
     }
   }
 

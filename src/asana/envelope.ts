@@ -3,9 +3,21 @@
 import { AsanaApiError, AsanaUnavailableError } from './errors';
 import type { Page } from './types';
 
+/**
+ * PostgreSQL cannot store a NUL character in text, and one in a single name would otherwise fail the page
+ * that carries it on every attempt. Asana's text is cleaned of it here, once, for every answer. (JSON can
+ * only carry NUL escaped, so bodies without the escape skip the cleaning.)
+ */
+const withoutNul = (_key: string, value: unknown) => (typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '') : value);
+
+/** JSON.parse for every body Asana sends, with its text made storable. */
+export function parseAsanaJson(body: string): unknown {
+  return body.includes('\\u0000') ? JSON.parse(body, withoutNul) : JSON.parse(body);
+}
+
 export function parseJson(body: string, what: string): unknown {
   try {
-    return JSON.parse(body);
+    return parseAsanaJson(body);
   } catch {
     throw new AsanaUnavailableError(`${what}: Asana answered with a body that is not JSON`);
   }

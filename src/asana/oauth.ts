@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { AsanaApiError, AsanaRateLimitError, AsanaUnavailableError, OAuthError } from './errors';
 import { parseRetryAfter, send } from './http';
+import { parseAsanaJson } from './envelope';
 import type { TokenSet } from './types';
 
 export interface OAuthRequestOptions {
@@ -151,7 +152,7 @@ async function postTokenEndpoint(
   if (res.status !== 200) throw toOAuthFailure(res, grant === 'refresh_token' ? 'token refresh' : 'code exchange', secrets);
   let json: unknown;
   try {
-    json = JSON.parse(res.body);
+    json = parseAsanaJson(res.body);
   } catch {
     throw new AsanaUnavailableError(`${what}: Asana answered with a body that is not JSON`);
   }

@@ -40,7 +40,8 @@ export async function setCursorStatus(db: Pick<Db, 'query'>, profileId: string, 
 export async function applyAuditPage(tx: Tx, profileId: string, events: AuditLogEvent[], nextOffset: string | null): Promise<{ users: number }> {
   const latest = new Map<string, string>();
   for (const e of events) {
-    if (e.actor?.actor_type !== 'user' || !e.actor.gid) continue;
+    // An event without a readable time tells nothing about when someone was last active.
+    if (e.actor?.actor_type !== 'user' || !e.actor.gid || Number.isNaN(Date.parse(e.created_at))) continue;
     const seen = latest.get(e.actor.gid);
     if (!seen || Date.parse(e.created_at) > Date.parse(seen)) latest.set(e.actor.gid, e.created_at);
   }

@@ -44,7 +44,8 @@ export async function upsertMembershipPage(
       rows.map((m) => m.user!.email ?? null),
       rows.map((m) => identifierFor(m)),
       rows.map((m) => Boolean(m.is_admin)),
-      rows.map((m) => m.created_at ?? null),
+      // A date PostgreSQL would refuse fails that one field, not the page.
+      rows.map((m) => (m.created_at && !Number.isNaN(Date.parse(m.created_at)) ? m.created_at : null)),
     ],
   );
   return rows.length;

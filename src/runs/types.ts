@@ -10,6 +10,8 @@ export interface RunTuning {
   heartbeatTimeoutSeconds?: number;
   /** How many candidates one reclaim activity handles before reporting back. */
   reclaimBatchSize?: number;
+  /** How often a GET that meets a 5xx or network error is retried inside the activity (default 4). */
+  transientRetries?: number;
 }
 
 /** What a schedule (or `POST .../runs`) passes to a run workflow. */

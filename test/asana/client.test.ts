@@ -242,6 +242,31 @@ describe('removeUser and API errors', () => {
     expect(failure.nonRetryable).toBe(false);
   });
 
+  it('with transientRetries, sends a GET again after 5xx answers (backing off, telling onWait), but never a POST', async () => {
+    const { workspaceGid, adminUserGid } = await loadScenario({ members: 5 });
+    const waits: WaitInfo[] = [];
+    const { client } = connect(await authorize(), { transientRetries: 3, transientBackoffMs: 20, onWait: (w) => void waits.push(w) });
+    const since = new Date().toISOString();
+    await control('POST', '/faults', { failNextRequests: 2 });
+    expect((await client.getMe()).gid).toBe(adminUserGid);
+    const gets = (await requestsSince(since)).filter(isApi);
+    expect(gets.map((r) => r.status)).toEqual([500, 500, 200]);
+    expect(waits.map((w) => w.reason)).toEqual(['server_error', 'server_error']);
+
+    // More failures than retries: the last error is thrown, for the activity's own retry policy.
+    await control('POST', '/faults', { failNextRequests: 4 });
+    expect(((await client.getMe().catch((e: unknown) => e)) as AsanaApiError).status).toBe(500);
+    await control('DELETE', '/faults');
+
+    // A POST whose answer was lost may have been carried out: it is not sent again here.
+    const member = (await control<SimulatorState>('GET', '/state')).members.find((m) => !m.isAdmin)!;
+    const before = new Date().toISOString();
+    await control('POST', '/faults', { loseNextWriteResponses: 1 });
+    const lost = await client.removeUser(workspaceGid, member.gid).catch((e: unknown) => e);
+    expect((lost as AsanaApiError).status).toBe(502);
+    expect((await requestsSince(before)).filter((r) => r.method === 'POST' && isApi(r))).toHaveLength(1);
+  });
+
   it('turns timeouts and refused connections into AsanaUnavailableError', async () => {
     await loadScenario({ members: 5 });
     const tokens = await authorize();

@@ -141,6 +141,7 @@ describe(`runs under a rate limit of ${LIMIT} requests per ${WINDOW_S} s`, () =>
 });
 
 describe('bursts of 500s', () => {
+  // Without the in-activity retries (transientRetries 0), so that each 500 costs an activity attempt.
   it('a download and an audit-log pull that lose attempts to 500s complete, resume, and write nothing twice', async () => {
     // A second profile on the same organization, so this walk starts from nothing.
     const profileId = await readyProfile(h, { reclaimSubscriptions: false });
@@ -151,7 +152,7 @@ describe('bursts of 500s', () => {
     await h.temporal.workflow.start('downloadSubscriptionsWorkflow', {
       workflowId: downloadId,
       taskQueue: h.taskQueue,
-      args: [{ profileId, trigger: 'on_demand', tuning: { heartbeatTimeoutSeconds: 5 } }],
+      args: [{ profileId, trigger: 'on_demand', tuning: { heartbeatTimeoutSeconds: 5, transientRetries: 0 } }],
     });
     // After the first page, the next two requests fail: two attempts lost, the third carries on from page 1.
     await waitFor('the first membership page', async () => ((await jobOf(h, downloadId))?.counts.pages ?? 0) >= 1, 10_000, 10);
@@ -162,7 +163,7 @@ describe('bursts of 500s', () => {
     await h.temporal.workflow.start('refreshActivityWorkflow', {
       workflowId: activityId,
       taskQueue: h.taskQueue,
-      args: [{ profileId, trigger: 'on_demand', tuning: { heartbeatTimeoutSeconds: 5 } }],
+      args: [{ profileId, trigger: 'on_demand', tuning: { heartbeatTimeoutSeconds: 5, transientRetries: 0 } }],
     });
     await waitFor('a third of the audit log', async () => {
       const rows = await h.db.query<{ n: number }>('SELECT events_read::int AS n FROM activity_cursors WHERE profile_id = $1', [profileId]);

@@ -32,7 +32,7 @@ export async function reclaimWorkflow(input: ReclaimInput): Promise<Counts> {
           if (workflowInfo().continueAsNewSuggested) {
             await continueAsNew<typeof reclaimWorkflow>({ ...input, jobId, planned });
           }
-          ({ remaining } = await walkers(input.tuning).reclaimBatch({ profileId: input.profileId, jobId, batchSize }));
+          ({ remaining } = await walkers(input.tuning).reclaimBatch({ profileId: input.profileId, jobId, batchSize, transientRetries: input.tuning?.transientRetries }));
         }
       }
       return { ...planned, ...(await bookkeeping.reclaimOutcome({ jobId })) };

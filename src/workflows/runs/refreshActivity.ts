@@ -11,7 +11,7 @@ import { reclaimWorkflow } from './reclaim';
  */
 export async function refreshActivityWorkflow(input: RunInput): Promise<Counts> {
   const counts = await runAsJob('activity', input, async (jobId) => {
-    const pull = await walkers(input.tuning).pullAuditLog({ profileId: input.profileId, jobId });
+    const pull = await walkers(input.tuning).pullAuditLog({ profileId: input.profileId, jobId, transientRetries: input.tuning?.transientRetries });
     const analysisStarted = new Date(Date.now() - 60_000).toISOString();
     const analysis = await bookkeeping.analyzeActivity({ profileId: input.profileId, jobId, activityReadable: pull.readable });
     // Notify and wait: reviews of candidates closed just now stop; new candidates of such rules get one.
