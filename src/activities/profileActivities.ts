@@ -1,4 +1,7 @@
-import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { runLeaseHolders } from '../runs/runLeases';
+import { reviewsOfProfile } from '../runs/reclaimStore';
+import { reviewWorkflowId } from '../workflows/review/definitions';
 import type { Db } from '../db/pool';
 import type { SecretBox } from '../secrets/secretBox';
 import type { ProfileState, ScheduleKind, ValidationCheck, ValidationResult } from '../profiles/types';
@@ -87,6 +90,27 @@ export function createProfileActivities(deps: ProfileActivityDeps) {
         created.push(id);
       }
       return created;
+    },
+
+    /**
+     * A deleted profile leaves nothing running: its reviews (which would otherwise wait out their deadlines and
+     * act on a profile that is gone) and its runs are terminated. The caller deletes the data afterwards.
+     */
+    async endProfileWorkflows(input: { profileId: string }): Promise<{ reviews: number; runs: number }> {
+      const reviews = (await reviewsOfProfile(db, input.profileId)).map((candidateId) => reviewWorkflowId(input.profileId, candidateId));
+      const runs = await runLeaseHolders(db, input.profileId);
+      const ended = { reviews: 0, runs: 0 };
+      for (const [kind, ids] of [['reviews', reviews], ['runs', runs]] as const) {
+        for (const id of ids) {
+          try {
+            await temporal.workflow.getHandle(id).terminate('the profile was deleted');
+            ended[kind] += 1;
+          } catch (err) {
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+          }
+        }
+      }
+      return ended;
     },
 
     async deleteSchedules(input: { profileId: string; kinds: ScheduleKind[] }): Promise<number> {

@@ -69,25 +69,51 @@ export async function issueLinks(
 }
 
 export type ConsumedLink =
-  | { ok: true; candidateId: string; action: ReviewAction }
+  | { ok: true; candidateId: string; profileId: string; action: ReviewAction }
   | { ok: false; reason: 'forged' | 'expired' | 'used' };
 
-/** Uses a link up, once; its sibling links (the other choice of the same step) stop working with it. */
+export type LinkStatus = { ok: true; action: ReviewAction } | { ok: false; reason: 'forged' | 'expired' | 'used' };
+
+interface LinkRow {
+  candidate_id: string;
+  action: ReviewAction;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+function judge(claims: LinkClaims, link: LinkRow | undefined, now: Date): LinkStatus {
+  if (!link || link.candidate_id !== claims.c || link.action !== claims.a) return { ok: false, reason: 'forged' };
+  if (link.used_at) return { ok: false, reason: 'used' };
+  if (link.expires_at.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
+  return { ok: true, action: link.action };
+}
+
+/** What a link would do if confirmed now, without using it (the confirmation page). */
+export async function inspectLink(db: Pick<Db, 'query'>, signer: LinkSigner, token: string, now: Date): Promise<LinkStatus> {
+  const claims = signer.verify(token);
+  if (!claims) return { ok: false, reason: 'forged' };
+  if (claims.e * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
+  const rows = await db.query<LinkRow>('SELECT candidate_id, action, expires_at, used_at FROM action_links WHERE nonce = $1', [sha256(claims.n)]);
+  return judge(claims, rows[0], now);
+}
+
+/**
+ * Uses a link up, once; its sibling links (the other choice of the same step) stop working with it. Uses of
+ * one candidate's links queue on the candidate's row, so keep and release pressed at the same instant end
+ * with one answer taken and the other told it was already answered, never a deadlock.
+ */
 export async function consumeLink(db: Db, signer: LinkSigner, token: string, now: Date): Promise<ConsumedLink> {
   const claims = signer.verify(token);
   if (!claims) return { ok: false, reason: 'forged' };
   if (claims.e * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
   return db.withTransaction(async (tx) => {
-    const rows = await tx.query<{ candidate_id: string; action: ReviewAction; expires_at: Date; used_at: Date | null }>(
-      'SELECT candidate_id, action, expires_at, used_at FROM action_links WHERE nonce = $1 FOR UPDATE',
-      [sha256(claims.n)],
-    );
-    const link = rows[0];
-    if (!link || link.candidate_id !== claims.c || link.action !== claims.a) return { ok: false as const, reason: 'forged' as const };
-    if (link.used_at) return { ok: false as const, reason: 'used' as const };
-    if (link.expires_at.getTime() <= now.getTime()) return { ok: false as const, reason: 'expired' as const };
-    const step = USER_ACTIONS.includes(link.action) ? USER_ACTIONS : MANAGER_ACTIONS;
-    await tx.query('UPDATE action_links SET used_at = $3 WHERE candidate_id = $1 AND action = ANY($2) AND used_at IS NULL', [link.candidate_id, step, now]);
-    return { ok: true as const, candidateId: link.candidate_id, action: link.action };
+    const candidate = await tx.query<{ profile_id: string }>('SELECT profile_id FROM removal_candidates WHERE id = $1 FOR UPDATE', [claims.c]);
+    if (!candidate[0]) return { ok: false as const, reason: 'forged' as const };
+    const rows = await tx.query<LinkRow>('SELECT candidate_id, action, expires_at, used_at FROM action_links WHERE nonce = $1', [sha256(claims.n)]);
+    const status = judge(claims, rows[0], now);
+    if (!status.ok) return status;
+    const step = USER_ACTIONS.includes(status.action) ? USER_ACTIONS : MANAGER_ACTIONS;
+    await tx.query('UPDATE action_links SET used_at = $3 WHERE candidate_id = $1 AND action = ANY($2) AND used_at IS NULL', [claims.c, step, now]);
+    return { ok: true as const, candidateId: claims.c, profileId: candidate[0].profile_id, action: status.action };
   });
 }

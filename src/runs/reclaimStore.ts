@@ -168,3 +168,9 @@ export async function countReclaimTargets(db: Pick<Db, 'query'>, p: { profileId:
   );
   return rows[0]!.n;
 }
+
+/** Candidates whose person or manager is being asked: each has a review workflow. */
+export async function reviewsOfProfile(db: Pick<Db, 'query'>, profileId: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>("SELECT id FROM removal_candidates WHERE profile_id = $1 AND state IN ('awaiting_user', 'awaiting_approval')", [profileId]);
+  return rows.map((r) => r.id);
+}

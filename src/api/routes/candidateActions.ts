@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ApiDeps } from '../deps';
-import { consumeLink, type ReviewAction } from '../../notify/actionLinks';
+import { consumeLink, inspectLink, type ReviewAction } from '../../notify/actionLinks';
 import { reviewDecisionSignal, reviewWorkflowId } from '../../workflows/review/definitions';
 
 const describe: Record<ReviewAction, string> = {
@@ -11,6 +11,12 @@ const describe: Record<ReviewAction, string> = {
   reject: 'Reject: reclaim the seat',
 };
 
+const WHY = {
+  forged: [400, 'This link is not valid', 'It was not issued by this service or it was altered. Nothing was changed.'],
+  expired: [410, 'This link has expired', 'The time to answer is over. Nothing was changed.'],
+  used: [409, 'This request was already answered', 'Each link works once. Nothing was changed.'],
+} as const;
+
 /**
  * The signed links of notify-and-wait emails. Opening a link (GET) only shows a confirmation button, so a
  * mail scanner that follows links decides nothing; the button (POST) uses the link up and tells the review.
@@ -19,28 +25,25 @@ export function candidateActionsRouter(deps: ApiDeps): Router {
   const router = Router();
   const signer = deps.linkSigner;
 
-  router.get('/candidate-actions/:token', (req, res) => {
-    const claims = signer?.verify(req.params.token);
-    if (!claims) return page(res, 400, 'This link is not valid', 'It was not issued by this service or it was altered. Nothing was changed.');
-    if (claims.e * 1000 <= Date.now()) return page(res, 410, 'This link has expired', 'The time to answer is over. Nothing was changed.');
-    return page(res, 200, describe[claims.a], 'Confirm with the button below.', req.originalUrl);
+  const refused = (res: Response, reason: 'forged' | 'expired' | 'used') => {
+    const [status, title, message] = WHY[reason];
+    page(res, status, title, message);
+  };
+
+  router.get('/candidate-actions/:token', async (req, res) => {
+    if (!signer) return page(res, 404, 'Not available', 'Notify-and-wait is not configured on this service.');
+    // Only a link that would still work offers its button: a used one says so instead.
+    const status = await inspectLink(deps.db, signer, req.params.token, deps.now?.() ?? new Date());
+    if (!status.ok) return refused(res, status.reason);
+    return page(res, 200, describe[status.action], 'Confirm with the button below.', req.originalUrl);
   });
 
   router.post('/candidate-actions/:token', async (req, res) => {
     if (!signer) return page(res, 404, 'Not available', 'Notify-and-wait is not configured on this service.');
     const consumed = await consumeLink(deps.db, signer, req.params.token, deps.now?.() ?? new Date());
-    if (!consumed.ok) {
-      const why = {
-        forged: [400, 'This link is not valid', 'It was not issued by this service or it was altered. Nothing was changed.'],
-        expired: [410, 'This link has expired', 'The time to answer is over. Nothing was changed.'],
-        used: [409, 'This request was already answered', 'Each link works once. Nothing was changed.'],
-      } as const;
-      const [status, title, message] = why[consumed.reason];
-      return page(res, status, title, message);
-    }
-    const rows = await deps.db.query<{ profile_id: string }>('SELECT profile_id FROM removal_candidates WHERE id = $1', [consumed.candidateId]);
+    if (!consumed.ok) return refused(res, consumed.reason);
     try {
-      await deps.temporal.workflow.getHandle(reviewWorkflowId(rows[0]!.profile_id, consumed.candidateId)).signal(reviewDecisionSignal, consumed.action);
+      await deps.temporal.workflow.getHandle(reviewWorkflowId(consumed.profileId, consumed.candidateId)).signal(reviewDecisionSignal, consumed.action);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return page(res, 409, 'This request was already settled', 'The review had already ended. Nothing was changed.');
       throw err;

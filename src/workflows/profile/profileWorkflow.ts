@@ -25,7 +25,7 @@ import {
 } from './definitions';
 import { applyOptionChange, publishBlocker, schedulesFor } from './transitions';
 
-const { validateConnection, saveProfileState, ensureSchedules, deleteSchedules } = proxyActivities<ProfileActivities>({
+const { validateConnection, saveProfileState, ensureSchedules, deleteSchedules, endProfileWorkflows } = proxyActivities<ProfileActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { maximumAttempts: 5, initialInterval: '1 second' },
 });
@@ -141,6 +141,7 @@ export async function profileWorkflow(input: ProfileWorkflowInput): Promise<void
   setHandler(deleteProfileUpdate, () =>
     serial(async () => {
       await deleteSchedules({ profileId: state.profileId, kinds: ['download', 'activity', 'reconcile'] });
+      await endProfileWorkflows({ profileId: state.profileId });
       deleted = true;
     }),
   );

@@ -8,7 +8,11 @@ export interface CandidateReviewInput {
   candidateId: string;
 }
 
-export type ReviewOutcome = 'reclaimed' | 'kept' | 'closed' | 'attention_required';
+/**
+ * How the review ended, as it happened: `reclaimed` only when the seat was removed; `not_reclaimed` when reclaim
+ * was switched off (or to a dry run) meanwhile; `closed` when the candidate had been closed another way.
+ */
+export type ReviewOutcome = 'reclaimed' | 'not_reclaimed' | 'kept' | 'closed' | 'attention_required';
 
 const msUntil = (iso: string) => Math.max(0, Date.parse(iso) - Date.now());
 
@@ -52,6 +56,14 @@ export async function candidateReviewWorkflow(input: CandidateReviewInput): Prom
     }
   }
   // Released, no answer by the deadline, or the manager rejected keeping it.
-  await walkers(undefined).reclaimReviewedCandidate({ profileId: input.profileId, candidateId: input.candidateId });
-  return 'reclaimed';
+  const { state } = await walkers(undefined).reclaimReviewedCandidate({ profileId: input.profileId, candidateId: input.candidateId });
+  return outcomeOf(state);
+}
+
+/** The review's outcome from the state the candidate was left in. */
+export function outcomeOf(state: string): ReviewOutcome {
+  if (state === 'closed_complete') return 'reclaimed';
+  if (state === 'ready') return 'not_reclaimed';
+  if (state === 'attention_required') return 'attention_required';
+  return 'closed';
 }
