@@ -10,6 +10,7 @@ import { runsRouter } from './routes/runs';
 import { candidateActionsRouter } from './routes/candidateActions';
 import { licenceRouter } from './routes/licence';
 import { healthRouter } from './health';
+import { jsonBodyGuards, pathAndQueryGuard } from './requestGuards';
 
 /** The control API: `/api/**` behind the bearer token, and the OAuth redirect Asana sends browsers to. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -17,12 +18,13 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(healthRouter(deps));
+  app.use(pathAndQueryGuard);
   app.use(oauthRedirectRouter(deps));
   app.use(candidateActionsRouter(deps));
 
   const api = express.Router();
   api.use(requireBearerToken(deps.apiToken));
-  api.use(express.json({ limit: '1mb' }));
+  api.use(jsonBodyGuards());
   api.use(profilesRouter(deps));
   api.use(authorizeRouter(deps));
   api.use(scheduledJobsRouter(deps));

@@ -82,9 +82,20 @@ export function patchProfileSchema(now: Date, maxDays: number) {
     .strict();
 }
 
+/**
+ * A whole number in a query string, written in decimal digits only: `0x10`, `1e3`, ` 5` or `+5` are refused
+ * (Number() would read them all), so what a client sends is what it gets.
+ */
+export const decimalParam = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number written in decimal digits')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
 export const paginationSchema = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: decimalParam(1, 500).default(50),
+  offset: decimalParam(0, 100_000_000).default(0),
 });
 
 export const profileIdSchema = uuidField('is not a profile ID');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computePosition, positionCounts, type ModelUsage } from '../../src/reconcile/position';
 import { toCents } from '../../src/reconcile/money';
-import { csvCell, csvLine } from '../../src/api/routes/licence/csv';
+import { csvLine } from '../../src/api/routes/licence/csv';
 
 const spread = { '0-30': 0, '30-60': 0, '60-90': 0, '90+': 0, never: 0 };
 const usage = (u: Partial<ModelUsage>): ModelUsage => ({
@@ -59,11 +59,15 @@ describe('the position of one model', () => {
 });
 
 describe('CSV cells', () => {
+  const cell = (v: unknown) => csvLine([v]).slice(0, -2);
   it('quote what needs quoting and defuse formulas', () => {
     expect(csvLine(['a', 'b, c', 'say "hi"', 'two\nlines', null, true, 3])).toBe('a,"b, c","say ""hi""","two\nlines",,true,3\r\n');
-    expect(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx'].map(csvCell)).toEqual(["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", `"'\rx"`]);
-    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
-    expect(csvCell(new Date('2025-01-02T03:04:05.006Z'))).toBe('2025-01-02T03:04:05.006Z');
-    expect(csvCell('a=b')).toBe('a=b');
+    // A formula's first character gets an apostrophe, and the cell is quoted.
+    expect(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx'].map(cell)).toEqual([`"'=1+1"`, `"'+1"`, "'-1", `"'@SUM(A1)"`, `"'\tx"`, `"'\rx"`]);
+    expect(cell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(cell(new Date('2025-01-02T03:04:05.006Z'))).toBe('2025-01-02T03:04:05.006Z');
+    // Whatever the first character: a cell a spreadsheet could split (on ; | or tab) or read as a formula is quoted.
+    expect([';=1+1', 'a=b', 'x|y', 'a@b.example'].map(cell)).toEqual(['";=1+1"', '"a=b"', '"x|y"', '"a@b.example"']);
+    expect(cell('plain text')).toBe('plain text');
   });
 });

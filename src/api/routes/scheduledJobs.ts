@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import type { ApiDeps } from '../deps';
-import { profileParam } from './params';
+import { listQuerySchema, parseQuery, profileParam } from './params';
 import { scheduleId, type ScheduleKind } from '../../profiles/types';
 
 const KINDS: ScheduleKind[] = ['download', 'activity', 'reconcile'];
@@ -11,6 +11,7 @@ export function scheduledJobsRouter(deps: ApiDeps): Router {
   const router = Router();
   router.get('/profiles/:id/scheduled-jobs', async (req, res) => {
     const profileId = await profileParam(deps.db, req);
+    const page = parseQuery(listQuerySchema({}), req.query);
     const items = [];
     for (const kind of KINDS) {
       const id = scheduleId(profileId, kind);
@@ -34,7 +35,7 @@ export function scheduledJobsRouter(deps: ApiDeps): Router {
         if (!(err instanceof ScheduleNotFoundError)) throw err;
       }
     }
-    res.json({ items, total: items.length, limit: items.length, offset: 0 });
+    res.json({ items: items.slice(page.offset, page.offset + page.limit), total: items.length, limit: page.limit, offset: page.offset });
   });
   return router;
 }

@@ -1,15 +1,20 @@
-// RFC 4180 CSV: CRLF line ends; a field with a comma, quote or line break is quoted, its quotes doubled.
+import { stringify, type Options } from 'csv-stringify/sync';
 
-// A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a leading
-// apostrophe makes it text. Tab and carriage return are on OWASP's list too.
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-export function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
-  if (FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+// RFC 4180 CSV through csv-stringify: CRLF line ends; a field with a comma, quote or line break is quoted, its
+// quotes doubled. Against CSV injection, a cell starting with = + - @ (or their full-width forms), a tab or a
+// carriage return gets a leading apostrophe (escape_formulas), and every cell holding a formula character or a
+// separator a spreadsheet may split on (; | tab) is quoted, so `;=1+1` stays one cell of text.
+const OPTIONS: Options = {
+  record_delimiter: 'windows',
+  escape_formulas: true,
+  // Line breaks too: csv-stringify quotes only the configured record delimiter, and a bare \n would split a row.
+  quoted_match: /[=+@;|\t\r\n\uFF1D\uFF0B\uFF20]/,
+  cast: {
+    boolean: (v) => String(v),
+    date: (v) => v.toISOString(),
+  },
+};
 
 export function csvLine(values: readonly unknown[]): string {
-  return `${values.map(csvCell).join(',')}\r\n`;
+  return stringify([values.map((v) => (v === undefined ? null : v))], OPTIONS);
 }

@@ -24,7 +24,10 @@ export const unitPriceField = z
 // The format only: a list of codes (the runtime's ICU data) would refuse valid codes it does not know.
 export const currencyField = z.string({ error: 'must be an ISO 4217 code such as EUR' }).regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code: three upper-case letters, e.g. EUR');
 
-export const dateField = z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' });
+/** A calendar date of a licence term: the years PostgreSQL and every spreadsheet agree on (1900 to 9999). */
+export const dateField = z.iso
+  .date({ error: 'must be a calendar date YYYY-MM-DD' })
+  .refine((v) => v >= '1900-01-01', 'must be a date from 1900-01-01 on');
 
 export const entitlementCreateSchema = z
   .object({ modelId: modelIdField, quantity: quantityField, unitPrice: unitPriceField, currency: currencyField, termStart: dateField, termEnd: dateField })

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { ApiDeps } from '../../deps';
 import { latestPositions, runSummaries, type RunSummary } from '../../../reconcile/positions';
 import { parseQuery, profileParam } from '../params';
+import { decimalParam } from '../../schemas';
 
-const querySchema = z.object({ historyLimit: z.coerce.number().int().min(1).max(100).default(10) }).strict();
+const querySchema = z.object({ historyLimit: decimalParam(1, 100).default(10) }).strict();
 
 const historyView = (r: RunSummary) => ({
   computedAt: r.computedAt,

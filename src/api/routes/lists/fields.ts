@@ -12,4 +12,6 @@ export const modelIdField = uuidField('must be a software model ID (a UUID)');
 /** An instant or a calendar date (read as midnight UTC), as an ISO timestamp. */
 export const instantField = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'must be an ISO date (2025-01-31) or date-time' })
-  .transform((v) => new Date(v).toISOString());
+  .transform((v) => new Date(v).toISOString())
+  // Year 0 and the like are valid ISO text but no instant PostgreSQL stores.
+  .refine((v) => Date.parse(v) >= Date.UTC(1900, 0, 1) && Date.parse(v) < Date.UTC(10000, 0, 1), 'must be an instant between the years 1900 and 9999');
