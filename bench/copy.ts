@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../src/db/pool';
 import type { WorkspaceMembership } from '../src/asana/types';
-import { upsertMembershipPage } from '../src/runs/subscriptionWrites';
+import { upsertMembershipPage } from '../src/store/subscriptions';
 import { identifierFor } from '../src/runs/identifiers';
 import type { BenchEnv } from './support/env';
 import { startStack } from './support/stack';

@@ -1,28 +1,31 @@
 // `npm start`: the whole service on one machine. Whatever the environment does not point elsewhere is
-// started here: a Temporal dev server (with its Web UI), PostgreSQL, the Asana simulator; then the worker and the API.
+// started here: a Temporal dev server (with its Web UI), PostgreSQL, the Asana simulator, a mail outbox; then
+// the services are built (src/services.ts) and the worker and the API run on them.
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
 import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
-import { createDb } from './db/pool';
-import { migrate } from './db/migrate';
 import { startLocalDatabase } from './db/localDatabase';
 import { prepareDataDir } from './dataDir';
-import { createSecretBox, loadOrCreateKeyFile, parseKey } from './secrets/secretBox';
 import { loadOrCreateSecretFile } from './secrets/localSecrets';
+import { generateKeyText } from './secrets/secretBox';
 import { findTemporalCli, startDevServer, TEMPORAL_CLI_MISSING } from './temporal/devServer';
-import { ensureSearchAttributes } from './temporal/ensureSearchAttributes';
-import { createWorker } from './worker';
 import { installTemporalRuntime } from './temporal/runtime';
+import { createWorker } from './worker';
 import { createApp } from './api/app';
+import { apiDeps, buildServices } from './services';
 import { startSimulator } from './simulator';
 import { demoScenario } from './simulator/demo';
 import { startOutboxSmtp } from './notify/outbox';
-import { createSmtpMailer } from './notify/mailer';
-import { createLinkSigner, deriveLinkKey } from './notify/actionLinks';
 
 type Stop = () => Promise<unknown>;
+
+/** What `npm start` started itself, to say where it is. */
+interface Embedded {
+  temporalUi?: string;
+  demoApp?: { clientId: string; clientSecret: string };
+  outboxDir?: string;
+}
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -45,7 +48,11 @@ async function main(): Promise<void> {
   };
 
   try {
-    await start(config, logger, stops, fail);
+    const embedded: Embedded = {};
+    const resolved = await startEmbedded(config, logger, stops, fail, embedded);
+    await run(resolved, logger, stops);
+    // Printed, not logged: the operator needs the token once, and the log must never carry it.
+    process.stdout.write(banner(resolved, embedded));
   } catch (err) {
     logger.error((err as Error).message);
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -53,28 +60,26 @@ async function main(): Promise<void> {
   }
 }
 
-async function start(config: Config, logger: Logger, stops: Stop[], fail: (err: Error) => void): Promise<void> {
-  const dataDir = config.dataDir;
+/**
+ * Starts what the config leaves unset and answers the config with it filled in: PostgreSQL, Temporal, the
+ * simulated Asana, the mail outbox, and the secrets generated into the data folder.
+ */
+async function startEmbedded(config: Config, logger: Logger, stops: Stop[], fail: (err: Error) => void, embedded: Embedded): Promise<Config> {
+  const { dataDir } = config;
   // Everything the embedded parts write here (tokens, keys, mail with live links, Temporal's history) is the
   // operator's alone: private files in a private folder.
   process.umask(0o077);
   prepareDataDir(dataDir);
 
-  // PostgreSQL
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     const local = await startLocalDatabase({ dataDir, port: config.embeddedPostgresPort, logger, supervise: { onGiveUp: fail } });
     stops.push(() => local.stop());
     databaseUrl = local.url;
   }
-  const db = createDb(databaseUrl, logger);
-  stops.push(() => db.close());
-  await migrate(db);
 
-  // Temporal
-  let temporalAddress = config.temporal.address;
-  let temporalUi: string | undefined;
-  if (!temporalAddress) {
+  let address = config.temporal.address;
+  if (!address) {
     const cliPath = findTemporalCli(config.temporal.cliPath, process.env.PATH);
     if (!cliPath) throw new Error(TEMPORAL_CLI_MISSING);
     const server = await startDevServer({
@@ -86,99 +91,88 @@ async function start(config: Config, logger: Logger, stops: Stop[], fail: (err: 
       logger,
     });
     stops.push(() => server.stop());
-    temporalAddress = server.address;
-    temporalUi = server.uiUrl;
+    address = server.address;
+    embedded.temporalUi = server.uiUrl;
   }
-  const connection = await Connection.connect({ address: temporalAddress });
-  stops.push(() => connection.close());
-  await ensureSearchAttributes(connection, config.temporal.namespace);
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
 
   // Asana: the real one when configured, else the simulator with a demo organization.
   let asanaBaseUrl = config.asanaBaseUrl;
-  let demoApp: { clientId: string; clientSecret: string } | undefined;
   if (!asanaBaseUrl) {
-    demoApp = { clientId: 'demo-app', clientSecret: loadOrCreateSecretFile(dataDir, 'simulator-app-secret') };
+    embedded.demoApp = { clientId: 'demo-app', clientSecret: loadOrCreateSecretFile(dataDir, 'simulator-app-secret') };
     const sim = await startSimulator({
       port: config.simulatorPort,
       scenario: demoScenario,
-      apps: [{ ...demoApp, redirectUris: [`${config.publicBaseUrl}/oauth_redirect`, `${config.publicBaseUrl}/oauth_redirect.do`] }],
+      apps: [{ ...embedded.demoApp, redirectUris: [`${config.publicBaseUrl}/oauth_redirect`, `${config.publicBaseUrl}/oauth_redirect.do`] }],
     });
     stops.push(() => sim.close());
     asanaBaseUrl = sim.url;
   }
-  const defaultAsanaBaseUrl: string = asanaBaseUrl;
-
-  const key = config.encryptionKey ? parseKey(config.encryptionKey) : loadOrCreateKeyFile(dataDir);
-  const box = createSecretBox(key);
-  const apiToken = config.apiToken ?? loadOrCreateSecretFile(dataDir, 'api-token');
 
   // Notify-and-wait mail: the configured server, else a local outbox that files each message.
   let smtpUrl = config.smtpUrl;
-  let outboxDir: string | undefined;
   if (!smtpUrl) {
-    outboxDir = path.join(dataDir, 'outbox');
-    const outbox = await startOutboxSmtp({ dir: outboxDir, port: 0 });
+    embedded.outboxDir = path.join(dataDir, 'outbox');
+    const outbox = await startOutboxSmtp({ dir: embedded.outboxDir, port: 0 });
     stops.push(() => outbox.close());
     smtpUrl = outbox.url;
   }
-  const linkSigner = createLinkSigner(config.linkSigningKey ? parseKey(config.linkSigningKey) : deriveLinkKey(key));
-  const notifications = { mailer: createSmtpMailer({ url: smtpUrl, from: config.mailFrom }), signer: linkSigner, publicBaseUrl: config.publicBaseUrl };
 
-  // Worker
-  const { worker, connection: workerConnection } = await createWorker({
-    address: temporalAddress,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    deps: { db, box, temporal, taskQueue: config.temporal.taskQueue, notifications },
-  });
+  return {
+    ...config,
+    databaseUrl,
+    temporal: { ...config.temporal, address },
+    asanaBaseUrl,
+    smtpUrl,
+    encryptionKey: config.encryptionKey ?? loadOrCreateSecretFile(dataDir, 'encryption.key', generateKeyText),
+    apiToken: config.apiToken ?? loadOrCreateSecretFile(dataDir, 'api-token'),
+  };
+}
+
+/** The worker and the API, on the services built from the config. */
+async function run(config: Config, logger: Logger, stops: Stop[]): Promise<void> {
+  const services = await buildServices(config, logger);
+  stops.push(() => services.close());
+
+  const { worker, connection } = await createWorker(services);
   const running = worker.run();
   stops.push(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
-    await workerConnection.close();
+    await connection.close();
   });
 
-  // API
-  const app = createApp({
-    db,
-    box,
-    temporal,
-    taskQueue: config.temporal.taskQueue,
-    apiToken,
-    publicBaseUrl: config.publicBaseUrl,
-    defaultAsanaBaseUrl,
-    analyzeActivityMaxDays: config.analyzeActivityMaxDays,
-    logger,
-    linkSigner,
-  });
+  const app = createApp(apiDeps(services));
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));
     s.once('error', reject);
   });
   stops.push(() => new Promise((resolve) => server.close(resolve)));
+}
 
+function banner(config: Config, embedded: Embedded): string {
+  const { demoApp } = embedded;
   const lines = [
     '',
     'Asana licence manager is running.',
     `  API:           ${config.publicBaseUrl}/api/profiles`,
-    `  API token:     ${apiToken}`,
-    temporalUi ? `  Temporal UI:   ${temporalUi}` : `  Temporal:      ${temporalAddress} (namespace ${config.temporal.namespace})`,
+    `  API token:     ${config.apiToken}`,
+    embedded.temporalUi ? `  Temporal UI:   ${embedded.temporalUi}` : `  Temporal:      ${config.temporal.address} (namespace ${config.temporal.namespace})`,
     demoApp
-      ? `  Asana (simulated demo organization): ${asanaBaseUrl}\n  Demo OAuth app: clientId=${demoApp.clientId} clientSecret=${demoApp.clientSecret}`
-      : `  Asana:         ${asanaBaseUrl}`,
-    outboxDir ? `  Emails:        filed in ${outboxDir} (set SMTP_URL to send them)` : `  Emails:        sent through ${config.smtpUrl?.replace(/\/\/[^@/]*@/, '//')}`,
+      ? `  Asana (simulated demo organization): ${config.asanaBaseUrl}\n  Demo OAuth app: clientId=${demoApp.clientId} clientSecret=${demoApp.clientSecret}`
+      : `  Asana:         ${config.asanaBaseUrl}`,
+    embedded.outboxDir
+      ? `  Emails:        filed in ${embedded.outboxDir} (set SMTP_URL to send them)`
+      : `  Emails:        sent through ${config.smtpUrl?.replace(/\/\/[^@/]*@/, '//')}`,
     `  Data folder:   ${config.dataDir}`,
     '',
     'Try:',
-    `  curl -s -H "Authorization: Bearer ${apiToken}" -H "Content-Type: application/json" \\`,
+    `  curl -s -H "Authorization: Bearer ${config.apiToken}" -H "Content-Type: application/json" \\`,
     `    -d '{"displayName":"Demo","connection":{"clientId":"${demoApp?.clientId ?? '<client id>'}","clientSecret":"${demoApp?.clientSecret ?? '<client secret>'}"}}' \\`,
     `    ${config.publicBaseUrl}/api/profiles`,
     '',
     'Press Ctrl-C to stop.',
   ];
-  // Printed, not logged: the operator needs the token once, and the log must never carry it.
-  process.stdout.write(lines.join('\n') + '\n');
+  return lines.join('\n') + '\n';
 }
 
 void main();

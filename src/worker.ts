@@ -1,76 +1,43 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { Client, Connection } from '@temporalio/client';
-import { createActivities, type ActivityDeps } from './activities';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from './activities';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
-import { createDb } from './db/pool';
-import { migrate } from './db/migrate';
-import { createSecretBox, parseKey } from './secrets/secretBox';
-import { ensureSearchAttributes } from './temporal/ensureSearchAttributes';
+import { activityDeps, buildServices, type Services } from './services';
 import { installTemporalRuntime } from './temporal/runtime';
-import { createSmtpMailer } from './notify/mailer';
-import { createLinkSigner, deriveLinkKey } from './notify/actionLinks';
 
-export interface WorkerWiring {
-  address: string;
-  namespace: string;
-  taskQueue: string;
-  deps: ActivityDeps;
+export interface WorkerOptions {
   /** A pre-built bundle (tests bundle once per run); without it the SDK bundles src/workflows. */
   workflowBundlePath?: string;
   maxConcurrentActivityTaskExecutions?: number;
 }
 
-/** Builds a worker that serves every workflow and activity of the service on one task queue. */
-export async function createWorker(wiring: WorkerWiring): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const connection = await NativeConnection.connect({ address: wiring.address });
-  const options: WorkerOptions = {
+/** Builds a worker that serves every workflow and activity of the service on its task queue. */
+export async function createWorker(services: Services, opts: WorkerOptions = {}): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const { config } = services;
+  const connection = await NativeConnection.connect({ address: config.temporal.address! });
+  const worker = await Worker.create({
     connection,
-    namespace: wiring.namespace,
-    taskQueue: wiring.taskQueue,
-    activities: createActivities(wiring.deps),
-    maxConcurrentActivityTaskExecutions: wiring.maxConcurrentActivityTaskExecutions ?? 20,
-    ...(wiring.workflowBundlePath
-      ? { workflowBundle: { codePath: wiring.workflowBundlePath } }
-      : { workflowsPath: require.resolve('./workflows') }),
-  };
-  const worker = await Worker.create(options);
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: createActivities(activityDeps(services)),
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 20,
+    ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath: require.resolve('./workflows') }),
+  });
   return { worker, connection };
 }
 
 /** `npm run worker`: a worker alone, against the servers the environment names (the production topology). */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, 'worker');
   const logger = createLogger(config.logLevel, 'worker');
   installTemporalRuntime(logger);
-  if (!config.databaseUrl || !config.temporal.address || !config.encryptionKey) {
-    throw new Error('A standalone worker needs DATABASE_URL, TEMPORAL_ADDRESS and ENCRYPTION_KEY (npm start runs everything embedded).');
-  }
-  const db = createDb(config.databaseUrl, logger);
-  await migrate(db);
-  const clientConnection = await Connection.connect({ address: config.temporal.address });
-  await ensureSearchAttributes(clientConnection, config.temporal.namespace);
-  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
-  const key = parseKey(config.encryptionKey);
   // Without SMTP_URL, rules that notify first leave their candidates for an operator (attention_required).
-  const notifications = config.smtpUrl
-    ? {
-        mailer: createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }),
-        signer: createLinkSigner(config.linkSigningKey ? parseKey(config.linkSigningKey) : deriveLinkKey(key)),
-        publicBaseUrl: config.publicBaseUrl,
-      }
-    : undefined;
-  const { worker, connection } = await createWorker({
-    address: config.temporal.address,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    deps: { db, box: createSecretBox(key), temporal, taskQueue: config.temporal.taskQueue, notifications },
-  });
+  const services = await buildServices(config, logger);
+  const { worker, connection } = await createWorker(services);
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker polling');
   await worker.run();
   await connection.close();
-  await clientConnection.close();
-  await db.close();
+  await services.close();
 }
 
 if (require.main === module) {

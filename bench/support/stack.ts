@@ -3,9 +3,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { listenApi } from '../../test/support/apiServer';
-import { createSecretBox } from '../../src/secrets/secretBox';
+import type { Client } from '@temporalio/client';
+import { reserveApiPort } from '../../test/support/apiServer';
+import { serviceEnv, testServices } from '../../test/support/services';
+import { createApp } from '../../src/api/app';
+import { apiDeps } from '../../src/services';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import type { Db } from '../../src/db/pool';
 import type { BenchEnv } from './env';
@@ -56,15 +58,22 @@ export async function startStack(env: BenchEnv, opts: { scenario?: Record<string
   const sims: RunningSimulator[] = [];
   const sim = await startSimulator({ port: 0, scenario: opts.scenario });
   sims.push(sim);
-  const connection = await Connection.connect({ address: env.temporalAddress });
-  const temporal = new Client({ connection });
   const taskQueue = `bench-${crypto.randomBytes(5).toString('hex')}`;
-  const key = crypto.randomBytes(32);
-  const box = createSecretBox(key);
   const apiToken = crypto.randomBytes(16).toString('hex');
-
-  const server = await listenApi({ db, box, temporal, taskQueue, apiToken, defaultAsanaBaseUrl: sim.url, analyzeActivityMaxDays: 60, logger: env.logger });
+  const server = await reserveApiPort();
   const apiUrl = server.apiUrl;
+  const settings = {
+    databaseUrl: db.url,
+    temporalAddress: env.temporalAddress,
+    taskQueue,
+    encryptionKey: crypto.randomBytes(32).toString('hex'),
+    apiToken,
+    publicBaseUrl: apiUrl,
+    asanaBaseUrl: sim.url,
+  };
+  const services = await testServices(settings, env.logger);
+  server.serve(createApp(apiDeps(services)));
+  const { temporal } = services;
 
   const app = { clientId: `app-${taskQueue}`, clientSecret: crypto.randomBytes(18).toString('hex') };
   const simControl: Stack['simControl'] = async (method, p, body, simUrl = sim.url) => {
@@ -101,13 +110,7 @@ export async function startStack(env: BenchEnv, opts: { scenario?: Record<string
     if (res.status !== status) throw new Error(`${what} answered ${res.status}: ${res.text}`);
   };
 
-  const workerEnv = {
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: env.temporalAddress,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    ENCRYPTION_KEY: key.toString('hex'),
-    WORKFLOW_BUNDLE_PATH: env.bundlePath,
-  };
+  const workerEnv = { ...serviceEnv(settings), WORKFLOW_BUNDLE_PATH: env.bundlePath };
   const workers = new Set<WorkerHandle>();
 
   async function startWorker(extraEnv: Record<string, string> = {}): Promise<WorkerHandle> {
@@ -206,7 +209,7 @@ export async function startStack(env: BenchEnv, opts: { scenario?: Record<string
     },
     async close() {
       await Promise.allSettled([...workers].map((w) => w.stop()));
-      await connection.close();
+      await services.close();
       await server.close();
       await Promise.allSettled(sims.map((s) => s.close()));
     },

@@ -5,11 +5,11 @@
 //   {cmd:'report'}   → peak memory since the baseline and the SQL time by statement;
 //   {cmd:'stop'}     → shuts the worker down and exits.
 import fs from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
 import { createWorker } from '../../src/worker';
-import { createDb, type Db } from '../../src/db/pool';
+import type { Db } from '../../src/db/pool';
+import { loadConfig } from '../../src/config';
+import { buildServices } from '../../src/services';
 import { createLogger } from '../../src/logger';
-import { createSecretBox, parseKey } from '../../src/secrets/secretBox';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { statementKey, type MemoryReport, type SqlTiming, type WorkerReply, type WorkerRequest } from './protocol';
 
@@ -27,6 +27,7 @@ function record(key: string, ms: number): void {
 function timedDb(db: Db): Db {
   return {
     pool: db.pool,
+    ping: () => db.ping(),
     close: () => db.close(),
     async query(text, params) {
       const started = performance.now();
@@ -36,12 +37,13 @@ function timedDb(db: Db): Db {
         record(statementKey(text), performance.now() - started);
       }
     },
-    async withTransaction(fn) {
+    async withTransaction(fn, opts) {
       const started = performance.now();
       let first: string | undefined;
       try {
         return await db.withTransaction((tx) =>
           fn({
+            stream: (text, params, batchSize) => tx.stream(text, params, batchSize),
             async query(text, params) {
               first ??= statementKey(text);
               const s = performance.now();
@@ -52,6 +54,7 @@ function timedDb(db: Db): Db {
               }
             },
           }),
+          opts,
         );
       } finally {
         record(`tx: ${first ?? '(empty)'}`, performance.now() - started);
@@ -126,16 +129,8 @@ async function main(): Promise<void> {
   const env = process.env as Record<string, string>;
   const logger = createLogger(env.BENCH_LOG_LEVEL ?? 'warn', 'bench-worker');
   installTemporalRuntime(logger);
-  const db = createDb(env.DATABASE_URL!, logger);
-  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
-  const temporal = new Client({ connection });
-  const { worker, connection: workerConnection } = await createWorker({
-    address: env.TEMPORAL_ADDRESS!,
-    namespace: 'default',
-    taskQueue: env.TEMPORAL_TASK_QUEUE!,
-    deps: { db: timedDb(db), box: createSecretBox(parseKey(env.ENCRYPTION_KEY!)), temporal, taskQueue: env.TEMPORAL_TASK_QUEUE! },
-    workflowBundlePath: env.WORKFLOW_BUNDLE_PATH!,
-  });
+  const services = await buildServices(loadConfig(env, 'worker'), logger, { migrate: false, wrapDb: timedDb });
+  const { worker, connection: workerConnection } = await createWorker(services, { workflowBundlePath: env.WORKFLOW_BUNDLE_PATH! });
   const sampler = setInterval(sample, SAMPLE_MS);
   const liveEvery = Number(env.BENCH_LIVE_HEAP_MS ?? 0);
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -162,8 +157,7 @@ async function main(): Promise<void> {
       running
         .then(async () => {
           await workerConnection.close();
-          await connection.close();
-          await db.close();
+          await services.close();
           reply(null);
           process.disconnect();
         })

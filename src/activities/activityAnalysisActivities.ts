@@ -1,11 +1,12 @@
 import { Context } from '@temporalio/activity';
 import type { Db } from '../db/pool';
-import type { SecretBox } from '../secrets/secretBox';
+import type { AsanaClients } from '../profiles/asanaClients';
 import { AsanaApiError } from '../asana/errors';
-import { applyAuditPage, getActivityCursor, openActivityCursor, setCursorStatus } from '../runs/activityWrites';
-import { analyzeActivity, type AnalysisCounts } from '../runs/analysis';
-import { addJobCounts, getJobCounts } from '../runs/jobResults';
-import { asActivity, openRunContext } from './profileAsana';
+import { applyAuditPage, countPeopleWithActivity, getActivityCursor, openActivityCursor, setCursorStatus } from '../store/activity';
+import { analyzeActivity, type AnalysisCounts } from '../store/candidates';
+import { addJobCounts, getJobCounts } from '../store/jobs';
+import { withAsanaFailures } from './asanaFailures';
+import { openRunContext } from './runContext';
 
 export interface PullSummary {
   /** False when Asana refused the audit log: the analysis then makes no candidate from missing events. */
@@ -17,7 +18,7 @@ export interface PullSummary {
   detail: string | null;
 }
 
-export function createActivityAnalysisActivities(deps: { db: Db; box: SecretBox }) {
+export function createActivityAnalysisActivities(deps: { db: Db; asana: AsanaClients }) {
   return {
     /**
      * Streams audit-log events from the stored watermark (the first time: from analyzeActivityFrom) until
@@ -29,7 +30,7 @@ export function createActivityAnalysisActivities(deps: { db: Db; box: SecretBox 
       const ctx = Context.current();
       const summary: PullSummary = { readable: true, events: 0, pages: 0, usersWithActivity: 0, detail: null };
       let watermark: string | null = null;
-      return asActivity(deps, input.profileId, async () => {
+      return withAsanaFailures(deps, input.profileId, async () => {
         const { asana, workspaceGid, options } = await openRunContext(deps, input.profileId, {
           progress: () => ({ watermark, pages: summary.pages }),
           transientRetries: input.transientRetries,
@@ -47,12 +48,11 @@ export function createActivityAnalysisActivities(deps: { db: Db; box: SecretBox 
             ...(watermark ? { offset: watermark } : { startAt: cursor.coverageStart.toISOString() }),
           });
           for await (const page of pages) {
+            // As for membership pages: a page lost to a database crash is read again from its watermark.
             await deps.db.withTransaction(async (tx) => {
-              // As for membership pages: a page lost to a database crash is read again from its watermark.
-              await tx.query('SET LOCAL synchronous_commit TO OFF');
               await applyAuditPage(tx, input.profileId, page.data, page.nextOffset);
               await addJobCounts(tx, input.jobId, { events: summary.events + page.data.length, pages: summary.pages + 1 });
-            });
+            }, { asyncCommit: true });
             summary.pages += 1;
             summary.events += page.data.length;
             watermark = page.nextOffset ?? watermark;
@@ -68,8 +68,7 @@ export function createActivityAnalysisActivities(deps: { db: Db; box: SecretBox 
           throw err;
         }
         await setCursorStatus(deps.db, input.profileId, 'caught_up', null);
-        const known = await deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM user_activity WHERE profile_id = $1', [input.profileId]);
-        return { ...summary, usersWithActivity: known[0]!.n };
+        return { ...summary, usersWithActivity: await countPeopleWithActivity(deps.db, input.profileId) };
       });
     },
 

@@ -1,11 +1,12 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/pool';
-import type { SecretBox } from '../secrets/secretBox';
+import type { AsanaClients } from '../profiles/asanaClients';
 import { DEFAULT_MEMBERSHIP_FIELDS } from '../asana/client';
-import { finishDownload, upsertMembershipPage, type DownloadSummary } from '../runs/subscriptionWrites';
-import { addJobCounts, getJobProgress } from '../runs/jobResults';
-import { asActivity, openRunContext } from './profileAsana';
+import { finishDownload, upsertMembershipPage, type DownloadSummary } from '../store/subscriptions';
+import { addJobCounts, commitWalkProgress, getJobProgress } from '../store/jobs';
+import { withAsanaFailures } from './asanaFailures';
+import { openRunContext } from './runContext';
 
 /** Where a membership walk stands: heartbeated, and committed with each page, so a retry resumes there. */
 export interface WalkProgress {
@@ -14,7 +15,7 @@ export interface WalkProgress {
   members: number;
 }
 
-export function createDownloadActivities(deps: { db: Db; box: SecretBox }) {
+export function createDownloadActivities(deps: { db: Db; asana: AsanaClients }) {
   return {
     /**
      * Pages through the organization's memberships (never `/users`, which Asana caps at 2,000) and upserts
@@ -33,7 +34,7 @@ export function createDownloadActivities(deps: { db: Db; box: SecretBox }) {
       // worker died just after the last page, or the server was unreachable for longer than the worker retries
       // the report). Walking again from page one would fetch every page twice and count every member twice.
       const walked = resumed !== undefined && resumed.pages > 0 && resumed.offset === null;
-      return asActivity(deps, input.profileId, async () => {
+      return withAsanaFailures(deps, input.profileId, async () => {
         const { asana, workspaceGid } = await openRunContext(deps, input.profileId, { progress: () => progress, transientRetries: input.transientRetries });
         if (resumed) ctx.log.info('resuming membership walk', { page: resumed.pages });
         let fetched = 0;
@@ -42,17 +43,12 @@ export function createDownloadActivities(deps: { db: Db; box: SecretBox }) {
         for await (const page of pages) {
           fetched += 1;
           const next: WalkProgress = { offset: page.nextOffset, pages: progress.pages + 1, members: progress.members };
+          // A page lost to a database crash is walked again from Asana (its cursor is lost with it), so the
+          // commit need not wait for the WAL flush; that wait would otherwise dominate a walk's writes.
           await deps.db.withTransaction(async (tx) => {
-            // A page lost to a database crash is walked again from Asana (its cursor is lost with it), so the
-            // commit need not wait for the WAL flush; that wait would otherwise dominate a walk's writes.
-            await tx.query('SET LOCAL synchronous_commit TO OFF');
             next.members += await upsertMembershipPage(tx, input.profileId, input.jobId, page.data, ensured);
-            await tx.query(
-              `UPDATE job_results SET progress = $4, counts = counts || jsonb_build_object('pages', $2::int, 'members', $3::int,
-                      'pageFetches', COALESCE((counts->>'pageFetches')::int, 0) + 1) WHERE id = $1`,
-              [input.jobId, next.pages, next.members, JSON.stringify(next)],
-            );
-          });
+            await commitWalkProgress(tx, input.jobId, next);
+          }, { asyncCommit: true });
           Object.assign(progress, next);
           ctx.heartbeat(progress);
         }

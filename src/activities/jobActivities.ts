@@ -1,9 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/pool';
-import { finishJobResult, startJobResult, type FinishedStatus } from '../runs/jobResults';
-import { acquireRunLease, releaseRunLease, type LeaseOutcome } from '../runs/runLeases';
+import { acquireRunLease, finishJobResult, releaseRunLease, startJobResult, type FinishedStatus, type LeaseOutcome } from '../store/jobs';
 import type { Counts, JobKind, JobTrigger } from '../runs/types';
-import { getProfileRow } from '../profiles/profileStore';
+import { getProfileRow } from '../store/profiles';
 import { withOptionDefaults } from '../profiles/options';
 import { workflowIsRunning } from '../temporal/workflowStatus';
 

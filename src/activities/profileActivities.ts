@@ -1,26 +1,22 @@
 import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError } from '@temporalio/client';
-import { runLeaseHolders } from '../runs/runLeases';
-import { reviewsOfProfile } from '../runs/reclaimStore';
-import { reviewWorkflowId } from '../workflows/review/definitions';
 import type { Db } from '../db/pool';
-import type { SecretBox } from '../secrets/secretBox';
+import type { AsanaClients } from '../profiles/asanaClients';
 import type { ProfileState, ScheduleKind, ValidationCheck, ValidationResult } from '../profiles/types';
 import { scheduleId } from '../profiles/types';
+import { scheduleWorkflowType } from '../runs/types';
+import { reviewsOfProfile } from '../store/candidates';
+import { runLeaseHolders } from '../store/jobs';
+import { getProfileRow, saveProfileState } from '../store/profiles';
 import { JOB_KIND, PROFILE_ID } from '../temporal/searchAttributes';
+import { reviewWorkflowId } from '../workflows/review/definitions';
 import { validateAsanaConnection } from './validateConnection';
 
 export interface ProfileActivityDeps {
   db: Db;
-  box: SecretBox;
+  asana: AsanaClients;
   temporal: Client;
   taskQueue: string;
 }
-
-const scheduleWorkflow: Record<ScheduleKind, string> = {
-  download: 'downloadSubscriptionsWorkflow',
-  activity: 'refreshActivityWorkflow',
-  reconcile: 'reconcileWorkflow',
-};
 
 /**
  * When each run fires (UTC). The minute is derived from the profile ID so that many profiles
@@ -43,22 +39,17 @@ export function createProfileActivities(deps: ProfileActivityDeps) {
 
   return {
     async validateConnection(input: { profileId: string; downloadActivity: boolean }): Promise<Omit<ValidationResult, 'basis'>> {
-      const checks: ValidationCheck[] = await validateAsanaConnection({ db, box: deps.box, ...input });
+      const checks: ValidationCheck[] = await validateAsanaConnection({ db, asana: deps.asana, ...input });
       return { passed: checks.every((c) => c.passed), checkedAt: new Date().toISOString(), checks };
     },
 
     async saveProfileState(state: ProfileState): Promise<void> {
-      const validation = state.validation ? { ...state.validation, staleReason: state.validationStaleReason } : null;
-      await db.query(
-        `UPDATE profiles SET status = $2, options = $3, validation = $4, schedules = $5, updated_at = now() WHERE id = $1`,
-        [state.profileId, state.status, JSON.stringify(state.options), validation && JSON.stringify(validation), JSON.stringify(state.schedules)],
-      );
+      await saveProfileState(db, state);
     },
 
     /** Creates the missing schedules of a profile; existing ones are left as they are (idempotent on retry). */
     async ensureSchedules(input: { profileId: string; kinds: ScheduleKind[] }): Promise<string[]> {
-      const rows = await db.query<{ display_name: string }>('SELECT display_name FROM profiles WHERE id = $1', [input.profileId]);
-      const displayName = rows[0]?.display_name ?? input.profileId;
+      const displayName = (await getProfileRow(db, input.profileId))?.display_name ?? input.profileId;
       const created: string[] = [];
       for (const kind of input.kinds) {
         const id = scheduleId(input.profileId, kind);
@@ -73,7 +64,7 @@ export function createProfileActivities(deps: ProfileActivityDeps) {
           spec: { calendars: [calendarFor(kind, input.profileId)] },
           action: {
             type: 'startWorkflow',
-            workflowType: scheduleWorkflow[kind],
+            workflowType: scheduleWorkflowType[kind],
             workflowId: id,
             args: [{ profileId: input.profileId }],
             taskQueue,
@@ -82,6 +73,9 @@ export function createProfileActivities(deps: ProfileActivityDeps) {
               { key: JOB_KIND, value: kind },
             ],
           },
+          // SKIP agrees with the runs' own rule (one run of a kind per profile at a time): a firing while the
+          // previous run goes on is dropped here, and a run that starts anyway while another holds the slot
+          // records itself as skipped.
           policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
           memo: { profile: displayName, job: kind },
           typedSearchAttributes: [{ key: PROFILE_ID, value: input.profileId }],

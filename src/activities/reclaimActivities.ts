@@ -1,21 +1,15 @@
 import { Context } from '@temporalio/activity';
 import type { Db } from '../db/pool';
-import type { SecretBox } from '../secrets/secretBox';
-import { getActivityCursor } from '../runs/activityWrites';
-import {
-  countReclaimTargets,
-  markDryRun,
-  nextReclaimTargets,
-  planReclaim,
-  reclaimOutcome,
-  type ReclaimPlan,
-} from '../runs/reclaimStore';
-import { reclaimOne } from './reclaimOne';
-import { getProfileRow } from '../profiles/profileStore';
-import { asActivity, openRunContext } from './profileAsana';
+import type { AsanaClients } from '../profiles/asanaClients';
+import { activityReadSince } from '../store/activity';
+import { countReclaimTargets, markDryRun, nextReclaimTargets, planReclaim, reclaimOutcome, type ReclaimPlan } from '../store/candidates';
+import { getProfileRow } from '../store/profiles';
 import { withOptionDefaults } from '../profiles/options';
+import { reclaimOne } from './reclaimOne';
+import { withAsanaFailures } from './asanaFailures';
+import { openRunContext } from './runContext';
 
-export function createReclaimActivities(deps: { db: Db; box: SecretBox }) {
+export function createReclaimActivities(deps: { db: Db; asana: AsanaClients }) {
   return {
     /** Picks this run's candidates within the cap; in a dry run, records them as what would be reclaimed. */
     async planReclaim(input: { profileId: string; jobId: string }): Promise<ReclaimPlan & { dryRun: boolean }> {
@@ -32,13 +26,13 @@ export function createReclaimActivities(deps: { db: Db; box: SecretBox }) {
      */
     async reclaimBatch(input: { profileId: string; jobId: string; batchSize: number; transientRetries?: number }): Promise<{ processed: number; remaining: number }> {
       const ctx = Context.current();
-      return asActivity(deps, input.profileId, async () => {
+      return withAsanaFailures(deps, input.profileId, async () => {
         const { asana, workspaceGid } = await openRunContext(deps, input.profileId, { transientRetries: input.transientRetries });
-        const cursor = await getActivityCursor(deps.db, input.profileId);
+        const activitySince = await activityReadSince(deps.db, input.profileId);
         const targets = await nextReclaimTargets(deps.db, { ...input, limit: input.batchSize });
         let processed = 0;
         for (const target of targets) {
-          await reclaimOne({ db: deps.db, asana, workspaceGid, profileId: input.profileId, target, activitySince: cursor?.status === 'caught_up' ? cursor.coverageStart : null });
+          await reclaimOne({ db: deps.db, asana, workspaceGid, profileId: input.profileId, target, activitySince });
           processed += 1;
           ctx.heartbeat({ processed });
         }

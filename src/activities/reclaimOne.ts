@@ -1,7 +1,7 @@
 import type { Db } from '../db/pool';
 import { AsanaApiError } from '../asana/errors';
 import type { AsanaClient } from '../asana/client';
-import { closeCandidate, markRemovalRequested, type ReclaimTarget } from '../runs/reclaimStore';
+import { closeCandidate, markRemovalRequested, type ClosingState, type ReclaimTarget } from '../store/candidates';
 
 /**
  * One candidate, safely: nothing is removed twice. The request is marked before `removeUser` is sent; a
@@ -18,7 +18,7 @@ export async function reclaimOne(p: {
   activitySince: Date | null;
 }): Promise<void> {
   const { db, asana, target } = p;
-  const close = (state: 'closed_complete' | 'closed_skipped' | 'closed_canceled' | 'attention_required', reason: string) =>
+  const close = (state: ClosingState, reason: string) =>
     closeCandidate(db, { profileId: p.profileId, candidateId: target.id, userGid: target.userGid, state, reason });
 
   if (target.stopReason) return close(target.stopReason.state, target.stopReason.reason);

@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/pool';
-import { getProfileRow } from '../profiles/profileStore';
+import { getProfileRow } from '../store/profiles';
 import { reconcileLicences } from '../reconcile/reconcile';
-import type { PositionCounts } from '../reconcile/position';
+import type { PositionCounts } from '../reconcile/computePosition';
 
 export function createReconcileActivities(deps: { db: Db }) {
   return {

@@ -1,10 +1,9 @@
 import type { Db } from '../db/pool';
-import type { SecretBox } from '../secrets/secretBox';
 import type { ValidationCheck } from '../profiles/types';
-import { AsanaClient } from '../asana/client';
+import type { AsanaClient } from '../asana/client';
+import type { AsanaClients } from '../profiles/asanaClients';
 import { AsanaApiError, AsanaAuthError } from '../asana/errors';
-import { getConnection, setWorkspaceGid } from '../profiles/connectionStore';
-import { createDbTokenProvider } from '../profiles/dbTokenProvider';
+import { getConnection, setWorkspaceGid } from '../store/profiles';
 
 const SUBSCRIPTIONS = 'Download Subscriptions' as const;
 const ACTIVITY = 'Calculate Activity' as const;
@@ -13,16 +12,12 @@ const ACTIVITY = 'Calculate Activity' as const;
  * The checks of PRODUCT.md section 3: the Download Subscriptions API always, the Calculate Activity API only
  * when activity is downloaded. The reclaim API is never called here.
  */
-export async function validateAsanaConnection(input: { db: Db; box: SecretBox; profileId: string; downloadActivity: boolean }): Promise<ValidationCheck[]> {
+export async function validateAsanaConnection(input: { db: Db; asana: AsanaClients; profileId: string; downloadActivity: boolean }): Promise<ValidationCheck[]> {
   const connection = await getConnection(input.db, input.profileId);
   if (!connection?.hasTokens) {
     return [fail(SUBSCRIPTIONS, 'authorization', 'The connection is not authorized.', 'Authorize the profile with Asana, then validate again.')];
   }
-  const asana = new AsanaClient({
-    baseUrl: connection.baseUrl,
-    tokens: createDbTokenProvider({ db: input.db, box: input.box, profileId: input.profileId, baseUrl: connection.baseUrl }),
-    maxRateLimitWaits: 3,
-  });
+  const asana = input.asana.forConnection(connection, { maxRateLimitWaits: 3 });
   const checks: ValidationCheck[] = [];
   try {
     const workspaceGid = connection.workspaceGid ?? (await pickWorkspace(asana, checks));

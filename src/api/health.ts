@@ -22,7 +22,7 @@ export function healthRouter(deps: Pick<ApiDeps, 'db' | 'temporal'>): Router {
   });
   router.get('/readyz', async (_req, res) => {
     const probes: Array<[name: string, probe: () => Promise<unknown>]> = [
-      ['database', () => deps.db.query('SELECT 1')],
+      ['database', () => deps.db.ping()],
       ['temporal', () => deps.temporal.connection.workflowService.getSystemInfo({})],
     ];
     const checks = await Promise.all(

@@ -99,4 +99,3 @@ export const paginationSchema = z.object({
 });
 
 export const profileIdSchema = uuidField('is not a profile ID');
-export const DAY = DAY_MS;

@@ -1,19 +1,41 @@
+import type { Readable } from 'node:stream';
 import pg from 'pg';
+import QueryStream from 'pg-query-stream';
 import type { Logger } from '../logger';
 
-export type Queryable = Pick<pg.PoolClient, 'query'>;
+/** What runs a statement: the pool (Db) or a transaction (Tx). Store functions take it, so they work in either. */
+export type Queryable = Pick<Db, 'query'> | Tx;
+
+type Runner = Pick<pg.PoolClient, 'query'>;
 
 export interface Db {
   /** Runs one parameterised statement and returns its typed rows. */
   query<T extends pg.QueryResultRow>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs `fn` inside BEGIN/COMMIT; any throw rolls the whole unit back. */
-  withTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  withTransaction<T>(fn: (tx: Tx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  /** Whether the database answers now (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
   readonly pool: pg.Pool;
 }
 
+export interface TransactionOptions {
+  /** One consistent snapshot for every statement, and no writes (a report or an export read page by page). */
+  snapshot?: boolean;
+  /**
+   * Commit without waiting for the WAL flush. Only for writes that are safe to lose in a database crash,
+   * because whatever lost them does them again (a page walk whose cursor is committed with its page).
+   */
+  asyncCommit?: boolean;
+}
+
 export interface Tx {
   query<T extends pg.QueryResultRow>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * The rows of one statement as a stream, read from a server-side cursor `batchSize` rows at a time: memory
+   * stays bounded however many rows there are. Consume it before the transaction ends.
+   */
+  stream(text: string, params: readonly unknown[], batchSize: number): Readable;
 }
 
 // Timestamps stay Date; int8 counts come back as numbers (they never exceed 2^53 here).
@@ -26,7 +48,7 @@ export function createDb(connectionString: string, logger: Logger, max = 10): Db
 
   // SQL text and duration are logged; parameters never are (they may hold secrets).
   async function timed<T extends pg.QueryResultRow>(
-    runner: Queryable,
+    runner: Runner,
     text: string,
     params?: readonly unknown[],
   ): Promise<T[]> {
@@ -42,11 +64,18 @@ export function createDb(connectionString: string, logger: Logger, max = 10): Db
   return {
     pool,
     query: (text, params) => timed(pool, text, params),
-    async withTransaction(fn) {
+    async withTransaction(fn, opts = {}) {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
-        const result = await fn({ query: (text, params) => timed(client, text, params) });
+        await client.query(opts.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
+        if (opts.asyncCommit) await client.query('SET LOCAL synchronous_commit TO OFF');
+        const result = await fn({
+          query: (text, params) => timed(client, text, params),
+          stream: (text, params, batchSize) => {
+            logger.debug({ sql: text.replace(/\s+/g, ' ').trim() }, 'sql stream');
+            return client.query(new QueryStream(text, params as unknown[], { batchSize, highWaterMark: batchSize }));
+          },
+        });
         await client.query('COMMIT');
         return result;
       } catch (err) {
@@ -55,6 +84,9 @@ export function createDb(connectionString: string, logger: Logger, max = 10): Db
       } finally {
         client.release();
       }
+    },
+    async ping() {
+      await pool.query('SELECT 1');
     },
     close: () => pool.end(),
   };

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
-import type { Db } from '../db/pool';
+import type { Db, Queryable } from '../db/pool';
 import { sha256 } from '../secrets/secretBox';
+import { findActionLink, insertActionLink, lockCandidate, useStepLinks, type ActionLinkRow, type ActionName } from '../store/candidates';
 
-export type ReviewAction = 'keep' | 'release' | 'approve' | 'reject';
+export type ReviewAction = ActionName;
 export const USER_ACTIONS: ReviewAction[] = ['keep', 'release'];
 export const MANAGER_ACTIONS: ReviewAction[] = ['approve', 'reject'];
 
@@ -54,14 +55,14 @@ export function deriveLinkKey(encryptionKey: Buffer): Buffer {
 
 /** Creates one link per action for a candidate's step, valid until `expiresAt`. */
 export async function issueLinks(
-  db: Pick<Db, 'query'>,
+  db: Queryable,
   signer: LinkSigner,
   p: { candidateId: string; actions: ReviewAction[]; expiresAt: Date; baseUrl: string },
 ): Promise<Record<ReviewAction, string>> {
   const links = {} as Record<ReviewAction, string>;
   for (const action of p.actions) {
     const nonce = crypto.randomBytes(18).toString('base64url');
-    await db.query('INSERT INTO action_links (nonce, candidate_id, action, expires_at) VALUES ($1, $2, $3, $4)', [sha256(nonce), p.candidateId, action, p.expiresAt]);
+    await insertActionLink(db, { nonceHash: sha256(nonce), candidateId: p.candidateId, action, expiresAt: p.expiresAt });
     const token = signer.sign({ c: p.candidateId, a: action, n: nonce, e: Math.floor(p.expiresAt.getTime() / 1000) });
     links[action] = `${p.baseUrl}/candidate-actions/${token}`;
   }
@@ -74,14 +75,7 @@ export type ConsumedLink =
 
 export type LinkStatus = { ok: true; action: ReviewAction } | { ok: false; reason: 'forged' | 'expired' | 'used' };
 
-interface LinkRow {
-  candidate_id: string;
-  action: ReviewAction;
-  expires_at: Date;
-  used_at: Date | null;
-}
-
-function judge(claims: LinkClaims, link: LinkRow | undefined, now: Date): LinkStatus {
+function judge(claims: LinkClaims, link: ActionLinkRow | null, now: Date): LinkStatus {
   if (!link || link.candidate_id !== claims.c || link.action !== claims.a) return { ok: false, reason: 'forged' };
   if (link.used_at) return { ok: false, reason: 'used' };
   if (link.expires_at.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
@@ -89,12 +83,11 @@ function judge(claims: LinkClaims, link: LinkRow | undefined, now: Date): LinkSt
 }
 
 /** What a link would do if confirmed now, without using it (the confirmation page). */
-export async function inspectLink(db: Pick<Db, 'query'>, signer: LinkSigner, token: string, now: Date): Promise<LinkStatus> {
+export async function inspectLink(db: Queryable, signer: LinkSigner, token: string, now: Date): Promise<LinkStatus> {
   const claims = signer.verify(token);
   if (!claims) return { ok: false, reason: 'forged' };
   if (claims.e * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
-  const rows = await db.query<LinkRow>('SELECT candidate_id, action, expires_at, used_at FROM action_links WHERE nonce = $1', [sha256(claims.n)]);
-  return judge(claims, rows[0], now);
+  return judge(claims, await findActionLink(db, sha256(claims.n)), now);
 }
 
 /**
@@ -106,14 +99,12 @@ export async function consumeLink(db: Db, signer: LinkSigner, token: string, now
   const claims = signer.verify(token);
   if (!claims) return { ok: false, reason: 'forged' };
   if (claims.e * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
-  return db.withTransaction(async (tx) => {
-    const candidate = await tx.query<{ profile_id: string }>('SELECT profile_id FROM removal_candidates WHERE id = $1 FOR UPDATE', [claims.c]);
-    if (!candidate[0]) return { ok: false as const, reason: 'forged' as const };
-    const rows = await tx.query<LinkRow>('SELECT candidate_id, action, expires_at, used_at FROM action_links WHERE nonce = $1', [sha256(claims.n)]);
-    const status = judge(claims, rows[0], now);
+  return db.withTransaction(async (tx): Promise<ConsumedLink> => {
+    const candidate = await lockCandidate(tx, claims.c);
+    if (!candidate) return { ok: false, reason: 'forged' };
+    const status = judge(claims, await findActionLink(tx, sha256(claims.n)), now);
     if (!status.ok) return status;
-    const step = USER_ACTIONS.includes(status.action) ? USER_ACTIONS : MANAGER_ACTIONS;
-    await tx.query('UPDATE action_links SET used_at = $3 WHERE candidate_id = $1 AND action = ANY($2) AND used_at IS NULL', [claims.c, step, now]);
-    return { ok: true as const, candidateId: claims.c, profileId: candidate[0].profile_id, action: status.action };
+    await useStepLinks(tx, claims.c, USER_ACTIONS.includes(status.action) ? USER_ACTIONS : MANAGER_ACTIONS, now);
+    return { ok: true, candidateId: claims.c, profileId: candidate.profileId, action: status.action };
   });
 }

@@ -3,7 +3,7 @@ import type { SecretBox } from '../secrets/secretBox';
 import type { TokenProvider } from '../asana/client';
 import { refreshTokens } from '../asana/oauth';
 import { AsanaAuthError } from '../asana/errors';
-import { openConnectionSecrets, storeTokens } from './connectionStore';
+import { openConnectionSecrets, sealedAccessToken, storeTokens } from '../store/profiles';
 
 // Refresh just before Asana would refuse the token, to spare a 401 round trip (short enough for short-lived tokens).
 const EARLY_REFRESH_MS = 5_000;
@@ -36,17 +36,11 @@ export function createDbTokenProvider(deps: { db: Db; box: SecretBox; profileId:
   return {
     async getAccessToken() {
       if (cached && cached.expiresAt - EARLY_REFRESH_MS > now()) return cached.token;
-      const rows = await db.query<{ access_token_sealed: string | null; access_token_expires_at: Date | null }>(
-        'SELECT access_token_sealed, access_token_expires_at FROM connections WHERE profile_id = $1',
-        [profileId],
-      );
-      const row = rows[0];
-      if (!row?.access_token_sealed) throw new AsanaAuthError('The connection holds no tokens; authorize the profile.');
-      const token = box.open(row.access_token_sealed);
-      if (row.access_token_expires_at && row.access_token_expires_at.getTime() - EARLY_REFRESH_MS < now()) {
-        return refreshAccessToken(token);
-      }
-      if (row.access_token_expires_at) cached = { token, expiresAt: row.access_token_expires_at.getTime() };
+      const stored = await sealedAccessToken(db, profileId);
+      if (!stored.sealed) throw new AsanaAuthError('The connection holds no tokens; authorize the profile.');
+      const token = box.open(stored.sealed);
+      if (stored.expiresAt && stored.expiresAt.getTime() - EARLY_REFRESH_MS < now()) return refreshAccessToken(token);
+      if (stored.expiresAt) cached = { token, expiresAt: stored.expiresAt.getTime() };
       return token;
     },
     refreshAccessToken,

@@ -1,11 +1,17 @@
 import type { ProfileOptions } from './types';
 
-/** Profiles created before an option existed read as its default. */
-export function withOptionDefaults(options: Partial<ProfileOptions>): ProfileOptions {
+/** How far back the first activity pull reaches unless the profile says otherwise. */
+export const DEFAULT_ANALYZE_ACTIVITY_DAYS = 60;
+
+/**
+ * Every option with its default where none was given: a new profile's options, and how a profile created
+ * before an option existed reads it.
+ */
+export function withOptionDefaults(options: Partial<Omit<ProfileOptions, 'downloadSubscriptions'>>, now: Date = new Date()): ProfileOptions {
   return {
     downloadSubscriptions: true,
     downloadActivity: options.downloadActivity ?? true,
-    analyzeActivityFrom: options.analyzeActivityFrom ?? new Date(Date.now() - 60 * 86_400_000).toISOString(),
+    analyzeActivityFrom: options.analyzeActivityFrom ?? new Date(now.getTime() - DEFAULT_ANALYZE_ACTIVITY_DAYS * 86_400_000).toISOString(),
     reclaimSubscriptions: options.reclaimSubscriptions ?? true,
     reclaimCapPercent: options.reclaimCapPercent ?? 10,
     reclaimDryRun: options.reclaimDryRun ?? false,

@@ -1,7 +1,6 @@
 import type { Db } from '../db/pool';
-import { computePosition, positionCounts, type PositionCounts } from './position';
-import { insertPositions, writtenCounts } from './positions';
-import { modelUsage } from './usage';
+import { databaseNow, insertPositions, modelUsage, writtenCounts } from '../store/licences';
+import { computePosition, positionCounts, type PositionCounts } from './computePosition';
 
 /**
  * One reconciliation: reads what every model owns and uses, computes its position and keeps the result
@@ -14,7 +13,7 @@ export async function reconcileLicences(db: Db, p: { profileId: string; jobId: s
     if (done) return done;
     // The database's clock, to milliseconds: the same instant dates the coverage, the activity spread
     // and the stored rows, and it survives the round trip through a JavaScript Date exactly.
-    const at = (await tx.query<{ at: Date }>("SELECT date_trunc('milliseconds', now()) AS at"))[0]!.at;
+    const at = await databaseNow(tx);
     const positions = (await modelUsage(tx, p.profileId, at)).map(computePosition);
     await insertPositions(tx, { profileId: p.profileId, jobId: p.jobId, computedAt: at, positions });
     return positionCounts(positions);

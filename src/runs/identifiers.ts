@@ -22,7 +22,3 @@ export function identifierFor(flags: MembershipFlags): string {
   if (flags.is_view_only) return 'view_only';
   return 'member';
 }
-
-export function isKnownIdentifier(identifier: string): boolean {
-  return Object.hasOwn(KNOWN_IDENTIFIERS, identifier);
-}

@@ -1,4 +1,5 @@
 // Plain data shared by the run workflows, their activities and the API.
+import type { ScheduleKind } from '../profiles/types';
 
 export type JobKind = 'download' | 'activity' | 'reclaim' | 'reconcile';
 export type JobTrigger = 'schedule' | 'on_demand' | 'after_activity';
@@ -24,9 +25,13 @@ export interface RunInput {
 /** Counts a run reports; never lists of users (payloads stay small whatever the organization's size). */
 export type Counts = Record<string, number>;
 
+/** The workflow each kind of run is; the API's on-demand runs and the schedules start these. */
 export const runWorkflowType: Record<JobKind, string> = {
   download: 'downloadSubscriptionsWorkflow',
   activity: 'refreshActivityWorkflow',
   reclaim: 'reclaimWorkflow',
   reconcile: 'reconcileWorkflow',
 };
+
+/** What each of a profile's schedules starts (reclaim has none: it runs after each activity run). */
+export const scheduleWorkflowType: Record<ScheduleKind, string> = runWorkflowType;

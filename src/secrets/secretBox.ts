@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { loadOrCreateSecretFile } from './localSecrets';
 
 /** Seals secrets (client secrets, tokens, PKCE verifiers) with AES-256-GCM before they reach the database. */
 export interface SecretBox {
@@ -36,9 +35,9 @@ export function createSecretBox(key: Buffer): SecretBox {
   };
 }
 
-/** The embedded default: a key generated once into the data folder, readable by its owner only. */
-export function loadOrCreateKeyFile(dataDir: string): Buffer {
-  return parseKey(loadOrCreateSecretFile(dataDir, 'encryption.key', () => crypto.randomBytes(32).toString('base64')));
+/** A new ENCRYPTION_KEY, as base64 text (what `npm start` keeps in the data folder when none is configured). */
+export function generateKeyText(): string {
+  return crypto.randomBytes(32).toString('base64');
 }
 
 export function sha256(text: string): string {

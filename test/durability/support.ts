@@ -1,7 +1,7 @@
 // Shared by the durability tests: reading the simulator's request log, waiting for progress, and
 // reading what Temporal recorded about a run's activities.
 import type { Harness } from '../support/harness';
-import type { JobResultRow } from '../../src/runs/jobResults';
+import type { JobResultRow } from '../../src/store/jobs';
 import type { RequestLogEntry } from '../../src/simulator';
 
 /** One entry of `GET /_sim/requests`. */

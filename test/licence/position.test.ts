@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computePosition, positionCounts, type ModelUsage } from '../../src/reconcile/position';
+import { computePosition, positionCounts, type ModelUsage } from '../../src/reconcile/computePosition';
 import { toCents } from '../../src/reconcile/money';
 import { csvLine } from '../../src/api/routes/licence/csv';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { startHarness, type Harness } from '../support/harness';
 import { historyText } from '../support/history';
-import { openConnectionSecrets } from '../../src/profiles/connectionStore';
+import { openConnectionSecrets } from '../../src/store/profiles';
 import { scheduleId, type ScheduleKind } from '../../src/profiles/types';
 
 let h: Harness;

@@ -2,17 +2,18 @@
 // Temporal dev server of the run, a worker and the API listening on loopback.
 import crypto from 'node:crypto';
 import { inject } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
-import { listenApi } from './apiServer';
+import type { Client } from '@temporalio/client';
+import { reserveApiPort } from './apiServer';
+import { cloneTemplate } from './infrastructure';
+import { serviceEnv, testServices } from './services';
 import { createLogger } from '../../src/logger';
-import { createSecretBox, type SecretBox } from '../../src/secrets/secretBox';
+import type { SecretBox } from '../../src/secrets/secretBox';
 import { createWorker } from '../../src/worker';
+import { createApp } from '../../src/api/app';
+import { apiDeps } from '../../src/services';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
-import { createLinkSigner, deriveLinkKey } from '../../src/notify/actionLinks';
-import { createSmtpMailer } from '../../src/notify/mailer';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
-import { createDb, type Db } from '../../src/db/pool';
-import { createTestDatabase } from './database';
+import type { Db } from '../../src/db/pool';
 
 export interface Harness {
   apiUrl: string;
@@ -60,24 +61,25 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ? createLogger('debug', 'test', { write: (line: string) => void opts.logLines!.push(line) })
     : createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test');
   installTemporalRuntime(logger);
-  const db = opts.databaseUrl
-    ? Object.assign(createDb(opts.databaseUrl, opts.logLines ? logger : createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test-db')), { url: opts.databaseUrl })
-    : await createTestDatabase(opts.logLines ? logger : undefined);
+  const databaseUrl = opts.databaseUrl ?? (await cloneTemplate(inject('postgresAdminUrl'), inject('templateDatabase'), 't'));
   const sim = await startSimulator({ port: 0, scenario: opts.scenario });
   const temporalAddress = opts.temporalAddress ?? inject('temporalAddress');
-  const connection = await Connection.connect({ address: temporalAddress });
-  const temporal = new Client({ connection });
   const taskQueue = `test-${crypto.randomBytes(5).toString('hex')}`;
-  const key = crypto.randomBytes(32);
-  const box = createSecretBox(key);
-  const linkSigner = createLinkSigner(deriveLinkKey(key));
-  const apiToken = crypto.randomBytes(16).toString('hex');
-
-  const server = await listenApi({ db, box, temporal, taskQueue, apiToken, defaultAsanaBaseUrl: sim.url, analyzeActivityMaxDays: 60, logger, linkSigner });
+  const settings = {
+    databaseUrl,
+    temporalAddress,
+    taskQueue,
+    encryptionKey: crypto.randomBytes(32).toString('hex'),
+    apiToken: crypto.randomBytes(16).toString('hex'),
+    asanaBaseUrl: sim.url,
+    smtpUrl: opts.smtpUrl,
+  };
+  const server = await reserveApiPort();
   const apiUrl = server.apiUrl;
-  const notifications = opts.smtpUrl
-    ? { mailer: createSmtpMailer({ url: opts.smtpUrl, from: 'Licences <licences@example.com>' }), signer: linkSigner, publicBaseUrl: apiUrl }
-    : undefined;
+  const services = await testServices({ ...settings, publicBaseUrl: apiUrl }, logger);
+  server.serve(createApp(apiDeps(services)));
+  const { db, box, temporal } = services;
+  const apiToken = settings.apiToken;
 
   const app = { clientId: `app-${taskQueue}`, clientSecret: crypto.randomBytes(18).toString('hex') };
   await fetch(`${sim.url}/_sim/apps`, {
@@ -86,16 +88,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     body: JSON.stringify({ ...app, redirectUris: [`${apiUrl}/oauth_redirect`, `${apiUrl}/oauth_redirect.do`] }),
   });
 
-  const inProcess =
-    opts.inProcessWorker === false
-      ? null
-      : await createWorker({
-          address: temporalAddress,
-          namespace: 'default',
-          taskQueue,
-          deps: { db, box, temporal, taskQueue, notifications },
-          workflowBundlePath: inject('workflowBundlePath'),
-        });
+  const inProcess = opts.inProcessWorker === false ? null : await createWorker(services, { workflowBundlePath: inject('workflowBundlePath') });
   const running = inProcess?.worker.run();
 
   const api: Harness['api'] = async (method, path, body, o = {}) => {
@@ -114,15 +107,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 
   return {
     apiUrl,
-    workerEnv: {
-      DATABASE_URL: db.url,
-      TEMPORAL_ADDRESS: temporalAddress,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      ENCRYPTION_KEY: key.toString('hex'),
-      WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
-      PUBLIC_BASE_URL: apiUrl,
-      ...(opts.smtpUrl ? { SMTP_URL: opts.smtpUrl } : {}),
-    },
+    workerEnv: { ...serviceEnv({ ...settings, publicBaseUrl: apiUrl }), WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath') },
     apiToken,
     db,
     box,
@@ -155,10 +140,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         await running;
         await inProcess.connection.close();
       }
-      await connection.close();
       await server.close();
+      await services.close();
       await sim.close();
-      await db.close();
     },
   };
 }

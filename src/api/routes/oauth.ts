@@ -3,8 +3,8 @@ import type { ApiDeps } from '../deps';
 import { conflict } from '../problem';
 import { profileParam } from './params';
 import { buildAuthorizeUrl, createPkce, createState, exchangeCode } from '../../asana/oauth';
-import { getConnection, openConnectionSecrets, storeTokens } from '../../profiles/connectionStore';
-import { consumeState, rememberState } from '../../profiles/oauthStates';
+import { getConnection, openConnectionSecrets, storeTokens } from '../../store/profiles';
+import { consumeState, rememberState } from '../../store/profiles';
 import { profileWorkflowId } from '../../profiles/types';
 import { connectionChangedUpdate } from '../../workflows/profile/definitions';
 

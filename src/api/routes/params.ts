@@ -3,8 +3,8 @@ import { type z } from 'zod';
 import type { Db } from '../../db/pool';
 import { badRequest, notFound } from '../problem';
 import { paginationSchema, profileIdSchema, uuidField } from '../schemas';
-import { getProfileRow } from '../../profiles/profileStore';
-import type { Page, Paged } from '../../inventory/sql';
+import { getProfileRow } from '../../store/profiles';
+import type { Page, Paged } from '../../db/sql';
 
 /** Parses the `{id}` path parameter and answers 404 for a profile that does not exist. */
 export async function profileParam(db: Db, req: Request): Promise<string> {

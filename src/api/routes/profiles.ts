@@ -4,9 +4,10 @@ import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client
 import type { z } from 'zod';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../problem';
-import { createProfileSchema, DAY, paginationSchema, patchProfileSchema } from '../schemas';
+import { createProfileSchema, paginationSchema, patchProfileSchema } from '../schemas';
+import { withOptionDefaults } from '../../profiles/options';
 import { profileParam } from './params';
-import { profileWorkflowId, type ProfileOptions, type ProfileState } from '../../profiles/types';
+import { profileWorkflowId, type ProfileState } from '../../profiles/types';
 import {
   childProfileIds,
   deleteProfileRow,
@@ -17,8 +18,8 @@ import {
   profileView,
   setDisplayName,
   updateConnection,
-} from '../../profiles/profileStore';
-import { getConnection, type ConnectionRecord } from '../../profiles/connectionStore';
+} from '../../store/profiles';
+import { getConnection, type ConnectionRecord } from '../../store/profiles';
 import { PROFILE_ID, PROFILE_STATUS } from '../../temporal/searchAttributes';
 import {
   changeOptionsUpdate,
@@ -76,15 +77,7 @@ export function profilesRouter(deps: ApiDeps): Router {
     const parent = body.connection?.parentProfileId ? await parentConnection(body.connection.parentProfileId) : null;
     const baseUrl = parent ? childBaseUrl(parent, body.connection?.baseUrl) : (body.connection?.baseUrl ?? deps.defaultAsanaBaseUrl);
     const id = crypto.randomUUID();
-    const options: ProfileOptions = {
-      downloadSubscriptions: true,
-      downloadActivity: body.options?.downloadActivity ?? true,
-      analyzeActivityFrom: body.options?.analyzeActivityFrom ?? new Date(at.getTime() - 60 * DAY).toISOString(),
-      reclaimSubscriptions: body.options?.reclaimSubscriptions ?? true,
-      reclaimCapPercent: body.options?.reclaimCapPercent ?? 10,
-      reclaimDryRun: body.options?.reclaimDryRun ?? false,
-      managerEmail: body.options?.managerEmail ?? null,
-    };
+    const options = withOptionDefaults(body.options ?? {}, at);
     const state: ProfileState = {
       profileId: id,
       status: 'draft',

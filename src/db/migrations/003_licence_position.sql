@@ -47,7 +47,7 @@ ALTER TABLE connections ADD COLUMN parent_profile_id uuid REFERENCES profiles (i
 -- Notify and wait: the person is asked first; keep goes to the manager; no answer by the deadline reclaims.
 ALTER TABLE reclamation_rules
   ADD COLUMN notify_user boolean NOT NULL DEFAULT false,
-  ADD COLUMN days_before_auto_reclaim numeric(12, 8) NOT NULL DEFAULT 14 CHECK (days_before_auto_reclaim > 0),
+  ADD COLUMN days_before_auto_reclaim numeric(10, 5) NOT NULL DEFAULT 14 CHECK (days_before_auto_reclaim > 0),
   ADD COLUMN manager_email text;
 
 ALTER TABLE removal_candidates

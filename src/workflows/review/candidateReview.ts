@@ -61,7 +61,7 @@ export async function candidateReviewWorkflow(input: CandidateReviewInput): Prom
 }
 
 /** The review's outcome from the state the candidate was left in. */
-export function outcomeOf(state: string): ReviewOutcome {
+export function outcomeOf(state: string | null): ReviewOutcome {
   if (state === 'closed_complete') return 'reclaimed';
   if (state === 'ready') return 'not_reclaimed';
   if (state === 'attention_required') return 'attention_required';

@@ -12,7 +12,7 @@ import {
   modelCurrency,
   updateEntitlement,
   type EntitlementInput,
-} from '../../../reconcile/entitlements';
+} from '../../../store/licences';
 import type { Tx } from '../../../db/pool';
 import { modelIdField } from '../lists/fields';
 import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from '../params';

@@ -1,16 +1,19 @@
+import type { Readable } from 'node:stream';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../../deps';
-import { cursorBatches, type ListQuery } from '../../../inventory/sql';
-import { subscriptionsQuery, subscriptionView } from '../../../inventory/subscriptions';
-import { removalCandidatesQuery, removalCandidateView } from '../../../inventory/removalCandidates';
+import { streamList, type ListQuery } from '../../../db/sql';
+import { subscriptionsQuery, subscriptionView } from '../../../store/subscriptions';
+import { removalCandidatesQuery, removalCandidateView } from '../../../store/candidates';
 import { subscriptionFilterFields } from '../lists/subscriptions';
 import { candidateFilterFields } from '../lists/removalCandidates';
 import { parseQuery, profileParam } from '../params';
-import { csvLine } from './csv';
+import { csvStream } from './csv';
 
-/** Rows fetched (and written) at a time from the server-side cursor: memory is bounded by this, not the organization. */
+/** Rows fetched at a time from the server-side cursor: memory is bounded by this, not the organization. */
 const EXPORT_BATCH = 2000;
 
 type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -28,61 +31,50 @@ const CANDIDATE_COLUMNS = columnsOf<ReturnType<typeof removalCandidateView>>()([
 const subscriptionQuery = z.object(subscriptionFilterFields).strict();
 const candidateQuery = z.object(candidateFilterFields).strict();
 
-/** Resolves once the response can take more (or is gone): a slow reader slows the export, not memory. */
-function written(res: Response, chunk: string): Promise<void> {
-  // A response already gone never drains: the caller sees `destroyed` and stops.
-  if (res.destroyed || res.write(chunk)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
+/** Resolves once the stream has its first rows (or has ended); rejects if it fails before that. */
+function firstRows(stream: Readable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (err?: Error) => {
+      stream.off('readable', onReady).off('end', onReady).off('error', settle);
+      if (err) reject(err);
+      else resolve();
     };
-    res.on('drain', done);
-    res.on('close', done);
+    const onReady = () => settle();
+    stream.once('readable', onReady).once('end', onReady).once('error', settle);
   });
 }
 
 /**
- * Streams a list as CSV, page by page through the list's own query, inside one read-only REPEATABLE READ
- * transaction: every page sees the same snapshot, so no row is skipped or repeated while runs write.
- * The first page is read before the headers go out, so a failure up to then is still a problem document.
+ * Streams a list as CSV: its rows through a server-side cursor (pg-query-stream), each turned into the list's
+ * JSON view, through csv-stringify, into the response, with back-pressure all the way (a slow reader slows the
+ * export, not memory). One read-only REPEATABLE READ transaction: no row is skipped or repeated while runs
+ * write. The first rows are read before the headers go out, so a failure up to then is still a problem document.
  */
 async function streamCsv<R extends object, V extends object>(
   deps: ApiDeps,
   res: Response,
-  p: { filename: string; columns: readonly (keyof V)[]; query: ListQuery; view: (row: R) => V },
+  p: { filename: string; columns: readonly (keyof V & string)[]; query: ListQuery; view: (row: R) => V },
 ): Promise<void> {
-  let started = false;
-  try {
-    await deps.db.withTransaction(async (tx) => {
-      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      const batches = cursorBatches<R>(tx, p.query, EXPORT_BATCH);
-      const first = await batches.next();
+  await deps.db.withTransaction(
+    async (tx) => {
+      const rows = streamList(tx, p.query, EXPORT_BATCH);
+      await firstRows(rows);
       res
         .status(200)
         .setHeader('Content-Type', 'text/csv; charset=utf-8')
         .setHeader('Content-Disposition', `attachment; filename="${p.filename}"`)
         .setHeader('Cache-Control', 'no-store');
-      started = true;
-      await written(res, csvLine(p.columns as readonly string[]));
-      for (let batch = first; !batch.done && !res.destroyed; batch = await batches.next()) {
-        let chunk = '';
-        for (const row of batch.value) {
-          const view = p.view(row);
-          chunk += csvLine(p.columns.map((c) => view[c]));
-        }
-        await written(res, chunk);
+      const views = new Transform({ objectMode: true, transform: (row: R, _encoding, done) => done(null, p.view(row)) });
+      try {
+        await pipeline(rows, views, csvStream(p.columns), res);
+      } catch (err) {
+        // Too late for a problem document: pipeline has cut the response, so the client sees a broken download.
+        if ((err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+        deps.logger.error({ err, filename: p.filename }, 'CSV export failed while streaming');
       }
-      await batches.return(undefined);
-    });
-    res.end();
-  } catch (err) {
-    if (!started) throw err;
-    // Too late for a problem document: cut the response so the client sees a broken download, not a short file.
-    deps.logger.error({ err, filename: p.filename }, 'CSV export failed while streaming');
-    res.destroy(err as Error);
-  }
+    },
+    { snapshot: true },
+  );
 }
 
 const today = () => new Date().toISOString().slice(0, 10);

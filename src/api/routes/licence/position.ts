@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../../deps';
-import { latestPositions, runSummaries, type RunSummary } from '../../../reconcile/positions';
+import { latestPositions, runSummaries, type RunSummary } from '../../../store/licences';
 import { parseQuery, profileParam } from '../params';
 import { decimalParam } from '../../schemas';
 
@@ -27,10 +27,10 @@ export function licencePositionRouter({ db }: ApiDeps): Router {
     const profileId = await profileParam(db, req);
     const { historyLimit } = parseQuery(querySchema, req.query);
     // One snapshot: a reconciliation committing meanwhile must not pair one run's models with another's totals.
-    const { models, history } = await db.withTransaction(async (tx) => {
-      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      return { models: await latestPositions(tx, profileId), history: await runSummaries(tx, profileId, historyLimit) };
-    });
+    const { models, history } = await db.withTransaction(
+      async (tx) => ({ models: await latestPositions(tx, profileId), history: await runSummaries(tx, profileId, historyLimit) }),
+      { snapshot: true },
+    );
     const latest = history[0];
     res.json({
       computedAt: latest?.computedAt ?? null,

@@ -10,8 +10,8 @@ import {
   insertIdentifierExclusion,
   listIdentifierExclusions,
   updateIdentifierExclusion,
-} from '../../../inventory/identifierExclusions';
-import { isUniqueViolation } from '../../../inventory/sql';
+} from '../../../store/rules';
+import { isUniqueViolation } from '../../../db/sql';
 import { identifierField, reasonField } from './fields';
 import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from '../params';
 

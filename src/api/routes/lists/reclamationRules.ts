@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../../deps';
 import { notFound } from '../../problem';
-import { getReclamationRule, listReclamationRules, reclamationRuleView, updateReclamationRule } from '../../../inventory/reclamationRules';
+import { getReclamationRule, listReclamationRules, reclamationRuleView, updateReclamationRule } from '../../../store/rules';
 import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from '../params';
 
 const querySchema = listQuerySchema({});

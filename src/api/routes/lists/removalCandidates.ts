@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../../deps';
-import { CANDIDATE_STATES, listRemovalCandidates, removalCandidateView, type CandidateState } from '../../../inventory/removalCandidates';
+import { CANDIDATE_STATES, listRemovalCandidates, removalCandidateView, type CandidateState } from '../../../store/candidates';
 import { modelIdField, userGidField } from './fields';
 import { listBody, listQuerySchema, parseQuery, profileParam } from '../params';
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { ApiDeps } from '../../deps';
-import { listSoftwareModels, softwareModelView } from '../../../inventory/softwareModels';
+import { listSoftwareModels, softwareModelView } from '../../../store/subscriptions';
 import { listBody, listQuerySchema, parseQuery, profileParam } from '../params';
 
 const querySchema = listQuerySchema({});

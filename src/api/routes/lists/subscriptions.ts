@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../../deps';
-import { listSubscriptions, subscriptionView } from '../../../inventory/subscriptions';
+import { listSubscriptions, subscriptionView } from '../../../store/subscriptions';
 import { emailField, identifierField, instantField, modelIdField, userGidField } from './fields';
 import { listBody, listQuerySchema, parseQuery, profileParam } from '../params';
 

@@ -2,10 +2,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../../deps';
 import { conflict, HttpProblem, notFound } from '../../problem';
-import { listUnrecognizedIdentifiers, unrecognizedIdentifierView } from '../../../inventory/unrecognizedIdentifiers';
-import { countUnmappedSubscriptions, lockIdentifier, mapIdentifier, mappedModelId } from '../../../inventory/identifierMappings';
-import { findModelIdByEdition, getSoftwareModel, insertModelWithRule, softwareModelView } from '../../../inventory/softwareModels';
-import { isUniqueViolation } from '../../../inventory/sql';
+import { listUnrecognizedIdentifiers, unrecognizedIdentifierView } from '../../../store/subscriptions';
+import { countUnmappedSubscriptions, lockIdentifier, mapIdentifier, mappedModelId } from '../../../store/subscriptions';
+import { findModelIdByEdition, getSoftwareModel, insertModelWithRule, softwareModelView } from '../../../store/subscriptions';
+import { isUniqueViolation } from '../../../db/sql';
 import { modelIdField } from './fields';
 import { listBody, listQuerySchema, parseQuery, profileParam } from '../params';
 

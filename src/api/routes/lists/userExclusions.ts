@@ -12,9 +12,9 @@ import {
   userExclusionView,
   type UserExclusionFields,
   type UserExclusionRow,
-} from '../../../inventory/userExclusions';
+} from '../../../store/rules';
 import type { Db } from '../../../db/pool';
-import { isUniqueViolation } from '../../../inventory/sql';
+import { isUniqueViolation } from '../../../db/sql';
 import { emailField, reasonField, userGidField } from './fields';
 import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from '../params';
 

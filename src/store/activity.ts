@@ -1,4 +1,6 @@
-import type { Db, Tx } from '../db/pool';
+// Each person's newest activity and where the activity sources stand: the only module that reads or
+// writes `user_activity` and `activity_cursors`.
+import type { Queryable, Tx } from '../db/pool';
 import type { AuditLogEvent } from '../asana/types';
 
 export type CursorStatus = 'caught_up' | 'unavailable' | 'failed' | 'in_progress';
@@ -10,7 +12,7 @@ export interface ActivityCursor {
   statusDetail: string | null;
 }
 
-export async function getActivityCursor(db: Pick<Db, 'query'>, profileId: string): Promise<ActivityCursor | null> {
+export async function getActivityCursor(db: Queryable, profileId: string): Promise<ActivityCursor | null> {
   const rows = await db.query<{ coverage_start: Date; watermark: string | null; status: CursorStatus; status_detail: string | null }>(
     'SELECT coverage_start, watermark, status, status_detail FROM activity_cursors WHERE profile_id = $1',
     [profileId],
@@ -20,7 +22,7 @@ export async function getActivityCursor(db: Pick<Db, 'query'>, profileId: string
 }
 
 /** The first pull starts at `analyzeActivityFrom`, whatever the profile's age; later pulls from the watermark. */
-export async function openActivityCursor(db: Pick<Db, 'query'>, profileId: string, analyzeActivityFrom: Date): Promise<ActivityCursor> {
+export async function openActivityCursor(db: Queryable, profileId: string, analyzeActivityFrom: Date): Promise<ActivityCursor> {
   await db.query(
     `INSERT INTO activity_cursors (profile_id, coverage_start, status) VALUES ($1, $2, 'in_progress')
      ON CONFLICT (profile_id) DO UPDATE SET status = 'in_progress', status_detail = NULL, updated_at = now()`,
@@ -29,7 +31,7 @@ export async function openActivityCursor(db: Pick<Db, 'query'>, profileId: strin
   return (await getActivityCursor(db, profileId))!;
 }
 
-export async function setCursorStatus(db: Pick<Db, 'query'>, profileId: string, status: CursorStatus, detail: string | null): Promise<void> {
+export async function setCursorStatus(db: Queryable, profileId: string, status: CursorStatus, detail: string | null): Promise<void> {
   await db.query('UPDATE activity_cursors SET status = $2, status_detail = $3, updated_at = now() WHERE profile_id = $1', [profileId, status, detail]);
 }
 
@@ -58,4 +60,19 @@ export async function applyAuditPage(tx: Tx, profileId: string, events: AuditLog
     [profileId, nextOffset, events.length],
   );
   return { users: latest.size };
+}
+
+/**
+ * Since when the recorded activity can be trusted to be complete: the cursor's coverage start once the source
+ * has been read up to now, else null ("no signal is not inactivity": then only the database may be asked).
+ */
+export async function activityReadSince(db: Queryable, profileId: string): Promise<Date | null> {
+  const cursor = await getActivityCursor(db, profileId);
+  return cursor?.status === 'caught_up' ? cursor.coverageStart : null;
+}
+
+/** People with a recorded last activity (each counted once). */
+export async function countPeopleWithActivity(db: Queryable, profileId: string): Promise<number> {
+  const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM user_activity WHERE profile_id = $1', [profileId]);
+  return rows[0]!.n;
 }

@@ -1,6 +1,8 @@
-import type { Db, Tx } from '../db/pool';
+// The SQL helpers every store module shares: filter building, paging, cursors, error checks.
+import type { Readable } from 'node:stream';
+import type { Queryable, Tx } from './pool';
 
-export type Queryable = Pick<Db, 'query'> | Tx;
+export type { Queryable } from './pool';
 
 export interface Page {
   limit: number;
@@ -58,24 +60,12 @@ export function pagedList<T extends object>(db: Queryable, q: ListQuery, page: P
   return paged<T>(db, q.select, q.params, q.orderBy, page);
 }
 
-let cursorCounter = 0;
-
 /**
- * Every row of a list in its order, `batch` rows at a time, through a server-side cursor: one pass over
- * the data whatever its size, with memory bounded by the batch. Runs inside the caller's transaction.
+ * Every row of a list in its order as a stream, read through a server-side cursor `batch` rows at a time: one
+ * pass over the data whatever its size, with memory bounded by the batch. Runs inside the caller's transaction.
  */
-export async function* cursorBatches<T extends object>(tx: Tx, q: ListQuery, batch: number): AsyncGenerator<T[]> {
-  const name = `list_cursor_${++cursorCounter}`;
-  await tx.query(`DECLARE ${name} NO SCROLL CURSOR FOR SELECT q.* FROM (${q.select}) AS q ORDER BY ${q.orderBy}`, q.params);
-  try {
-    for (;;) {
-      const rows = await tx.query<T>(`FETCH ${batch} FROM ${name}`);
-      if (rows.length > 0) yield rows;
-      if (rows.length < batch) return;
-    }
-  } finally {
-    await tx.query(`CLOSE ${name}`).catch(() => undefined);
-  }
+export function streamList(tx: Tx, q: ListQuery, batch: number): Readable {
+  return tx.stream(`SELECT q.* FROM (${q.select}) AS q ORDER BY ${q.orderBy}`, q.params, batch);
 }
 
 /** True for a PostgreSQL unique violation, optionally of one named constraint or index. */
