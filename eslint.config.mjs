@@ -28,10 +28,18 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [...nodeBuiltins, 'pg', 'express', '@temporalio/activity', '@temporalio/client', '@temporalio/worker'].map(
+          paths: [...nodeBuiltins, 'pg', 'pg-query-stream', 'express', '@temporalio/activity', '@temporalio/client', '@temporalio/worker'].map(
             (name) => ({ name, message: 'Workflow code runs in a deterministic sandbox; do this in an activity.' }),
           ),
-          patterns: [{ group: ['../activities/*', '../db/*', '../api/*'], allowTypeImports: true, message: 'Workflows import only types from activities.' }],
+          patterns: [
+            // At any depth (../, ../../, ...): the layers with side effects are reached through activities only.
+            {
+              regex: '^(\\.\\./)+(activities|db|store|api|services|worker|main|notify|secrets|asana|simulator)(/|$)',
+              allowTypeImports: true,
+              message: 'Workflows import only types from activities, the database and the API; do the work in an activity.',
+            },
+            { regex: '^(node:|pg(-|$)|express(/|$))', message: 'Workflow code runs in a deterministic sandbox; do this in an activity.' },
+          ],
         },
       ],
     },

@@ -14,8 +14,8 @@ import { installTemporalRuntime } from './temporal/runtime';
 import { createWorker } from './worker';
 import { createApp } from './api/app';
 import { apiDeps, buildServices } from './services';
-import { startSimulator } from './simulator';
-import { demoScenario } from './simulator/demo';
+import { demoScenario, startSimulator } from '@licence-manager/asana-simulator';
+
 import { startOutboxSmtp } from './notify/outbox';
 
 type Stop = () => Promise<unknown>;

@@ -8,7 +8,7 @@ import { reserveApiPort } from '../../test/support/apiServer';
 import { serviceEnv, testServices } from '../../test/support/services';
 import { createApp } from '../../src/api/app';
 import { apiDeps } from '../../src/services';
-import { startSimulator, type RunningSimulator } from '../../src/simulator';
+import { startSimulator, type RunningSimulator } from '@licence-manager/asana-simulator';
 import type { Db } from '../../src/db/pool';
 import type { BenchEnv } from './env';
 import type { MemoryReport, WorkerReply, WorkerRequest } from './protocol';

@@ -160,15 +160,7 @@ export class AsanaClient {
     opts: MembershipPageOptions = {},
   ): AsyncGenerator<Page<WorkspaceMembership>, void, undefined> {
     const path = `/workspaces/${seg(workspaceGid)}/workspace_memberships`;
-    const base: Query = { opt_fields: joinFields(opts.optFields ?? DEFAULT_MEMBERSHIP_FIELDS), limit: opts.limit ?? 100 };
-    let offset = opts.offset;
-    for (;;) {
-      const json = await this.request({ method: 'GET', path, query: { ...base, offset } });
-      const page = pageOf<WorkspaceMembership>(json, `GET ${path}`);
-      yield page;
-      if (page.nextOffset === null) return;
-      offset = page.nextOffset;
-    }
+    yield* this.pages<WorkspaceMembership>(path, { opt_fields: joinFields(opts.optFields ?? DEFAULT_MEMBERSHIP_FIELDS), limit: opts.limit ?? 100 }, opts.offset);
   }
 
   /**
@@ -181,7 +173,7 @@ export class AsanaClient {
     opts: AuditLogPageOptions = {},
   ): AsyncGenerator<Page<AuditLogEvent>, void, undefined> {
     const path = `/workspaces/${seg(workspaceGid)}/audit_log_events`;
-    const base: Query = {
+    const query: Query = {
       start_at: isoOf(opts.startAt),
       end_at: isoOf(opts.endAt),
       event_type: opts.eventType,
@@ -190,14 +182,7 @@ export class AsanaClient {
       resource_gid: opts.resourceGid,
       limit: opts.limit,
     };
-    let offset = opts.offset;
-    for (;;) {
-      const json = await this.request({ method: 'GET', path, query: { ...base, offset } });
-      const page = pageOf<AuditLogEvent>(json, `GET ${path}`);
-      yield page;
-      if (page.data.length === 0 || page.nextOffset === null) return;
-      offset = page.nextOffset;
-    }
+    yield* this.pages<AuditLogEvent>(path, query, opts.offset, { stopWhenEmpty: true });
   }
 
   /** Removes the user from the workspace or organization (the caller must be an admin). */
@@ -212,13 +197,22 @@ export class AsanaClient {
   /** Short lists (a user's workspaces) read whole. */
   private async collect<T>(path: string, query: Query): Promise<T[]> {
     const out: T[] = [];
-    let offset: string | undefined;
+    for await (const page of this.pages<T>(path, { ...query, limit: 100 })) out.push(...page.data);
+    return out;
+  }
+
+  /**
+   * The one page walk: GETs `path` from `offset` on, yielding each page, until Asana gives no `next_page` (or,
+   * with `stopWhenEmpty`, answers a page with no data: a stream such as the audit log, caught up).
+   */
+  private async *pages<T>(path: string, query: Query, offset?: string, opts: { stopWhenEmpty?: boolean } = {}): AsyncGenerator<Page<T>, void, undefined> {
+    let cursor = offset;
     for (;;) {
-      const json = await this.request({ method: 'GET', path, query: { ...query, limit: 100, offset } });
+      const json = await this.request({ method: 'GET', path, query: { ...query, offset: cursor } });
       const page = pageOf<T>(json, `GET ${path}`);
-      out.push(...page.data);
-      if (page.nextOffset === null) return out;
-      offset = page.nextOffset;
+      yield page;
+      if (page.nextOffset === null || (opts.stopWhenEmpty && page.data.length === 0)) return;
+      cursor = page.nextOffset;
     }
   }
 

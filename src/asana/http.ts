@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AsanaUnavailableError } from './errors';
 
 export interface HttpResult {
@@ -57,23 +58,15 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Math.max(0, date - now);
 }
 
-/** Resolves once `deadline` (a `performance.now()` time) has passed; never early. */
+/** Resolves once `deadline` (a `performance.now()` time) has passed; never early. Cancelled, it rethrows the signal's reason. */
 export async function sleepUntil(deadline: number, signal?: AbortSignal): Promise<void> {
   for (;;) {
     signal?.throwIfAborted();
     const remaining = deadline - performance.now();
     if (remaining <= 0) return;
     // Timers may fire a fraction of a millisecond early, so re-check rather than trust one timeout.
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.ceil(remaining));
-      signal?.addEventListener('abort', onAbort, { once: true });
+    await sleep(Math.ceil(remaining), undefined, { signal }).catch((err: unknown) => {
+      throw signal?.aborted ? signal.reason : err;
     });
   }
 }

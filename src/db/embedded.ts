@@ -2,6 +2,7 @@
 // and the benchmarks. This module owns the server process: it initialises the cluster with a password that
 // never touches a shared folder, starts the server on loopback only, and (when asked) restarts it if it dies.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs/promises';
 import fsSync from 'node:fs';
 import os from 'node:os';
@@ -203,7 +204,7 @@ function superviseServer(p: {
       }
       restarts.push(now);
       // A killed server's backends take a moment to let go of its shared memory.
-      await new Promise((resolve) => setTimeout(resolve, 250 * restarts.length));
+      await sleep(250 * restarts.length);
       if (p.stopping()) return;
       try {
         watch(await p.start());

@@ -74,3 +74,12 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = err as { code?: string; constraint?: string };
   return e.code === '23505' && (constraint === undefined || e.constraint === constraint);
 }
+
+type Camel<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+/** A row with its snake_case column names in camelCase, as the API shows them. */
+export type CamelRow<T> = { [K in keyof T as K extends string ? Camel<K> : K]: T[K] };
+
+/** A row as the API shows it: every column, its name in camelCase (a view that is the row, renamed). */
+export function camelRow<T extends object>(row: T): CamelRow<T> {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v])) as CamelRow<T>;
+}

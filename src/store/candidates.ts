@@ -1,7 +1,7 @@
 // Removal candidates and their reviews (notify and wait, with its single-use action links): the only module
 // that reads or writes `removal_candidates` and `action_links`, and the home of the candidate states.
 import type { Db, Queryable } from '../db/pool';
-import { pagedList, Where, type ListQuery, type Page, type Paged } from '../db/sql';
+import { camelRow, pagedList, Where, type ListQuery, type Page, type Paged } from '../db/sql';
 import { countActiveSubscriptions, endSubscription } from './subscriptions';
 import { NOT_RECLAIMABLE } from './rules';
 
@@ -159,21 +159,7 @@ export function listRemovalCandidates(db: Queryable, profileId: string, f: Candi
 }
 
 export function removalCandidateView(r: RemovalCandidateRow) {
-  return {
-    id: r.id,
-    userGid: r.user_gid,
-    name: r.name,
-    email: r.email,
-    ruleId: r.rule_id,
-    modelId: r.model_id,
-    state: r.state,
-    reason: r.reason,
-    lastActivityAt: r.last_activity_at,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    closedAt: r.closed_at,
-    dryRunAt: r.dry_run_at,
-  };
+  return camelRow(r);
 }
 
 // ---- reclaim ----

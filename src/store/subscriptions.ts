@@ -3,7 +3,7 @@
 // no mapping covers).
 import crypto from 'node:crypto';
 import type { Db, Queryable, Tx } from '../db/pool';
-import { paged, pagedList, Where, type ListQuery, type Page, type Paged } from '../db/sql';
+import { camelRow, paged, pagedList, Where, type ListQuery, type Page, type Paged } from '../db/sql';
 import type { WorkspaceMembership } from '../asana/types';
 import { identifierFor, KNOWN_IDENTIFIERS } from '../runs/identifiers';
 import { addJobCounts, getJobCounts } from './jobs';
@@ -183,7 +183,8 @@ export interface SubscriptionRow {
   email: string | null;
   identifier: string;
   model_id: string | null;
-  edition: string | null;
+  /** The model's edition. */
+  model: string | null;
   is_admin: boolean;
   account_created_at: Date | null;
   status: SubscriptionStatus;
@@ -204,7 +205,7 @@ export function subscriptionsQuery(profileId: string, f: SubscriptionFilters): L
   // Asana keeps the case people typed; operators search without it.
   if (f.email) w.and(`lower(s.email) = lower(${w.param(f.email)})`);
   const select = `
-    SELECT s.user_gid, s.name, s.email, s.identifier, s.model_id, m.edition, s.is_admin, s.account_created_at,
+    SELECT s.user_gid, s.name, s.email, s.identifier, s.model_id, m.edition AS model, s.is_admin, s.account_created_at,
            s.status, s.first_seen_at, s.last_seen_at, s.ended_at, a.last_activity_at
       FROM subscriptions s
       LEFT JOIN software_models m ON m.id = s.model_id
@@ -218,21 +219,7 @@ export function listSubscriptions(db: Queryable, profileId: string, f: Subscript
 }
 
 export function subscriptionView(r: SubscriptionRow) {
-  return {
-    userGid: r.user_gid,
-    name: r.name,
-    email: r.email,
-    identifier: r.identifier,
-    modelId: r.model_id,
-    model: r.edition,
-    isAdmin: r.is_admin,
-    accountCreatedAt: r.account_created_at,
-    status: r.status,
-    firstSeenAt: r.first_seen_at,
-    lastSeenAt: r.last_seen_at,
-    endedAt: r.ended_at,
-    lastActivityAt: r.last_activity_at,
-  };
+  return camelRow(r);
 }
 
 // ---- software models ----

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -107,7 +108,7 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
       }
     } catch (err) {
       lastError = err;
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
   }
   throw new Error(`not ready after ${timeoutMs} ms (${(lastError as Error)?.message ?? 'no answer'})`);

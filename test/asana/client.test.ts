@@ -9,7 +9,7 @@ import { toActivityFailure } from '../../src/asana/failures';
 import { createInMemoryTokenProvider } from '../../src/asana/memoryTokens';
 import { buildAuthorizeUrl, createPkce, createState, exchangeCode, refreshTokens, revokeToken } from '../../src/asana/oauth';
 import type { AuditLogEvent, TokenProvider, TokenSet, WorkspaceMembership } from '../../src/asana/types';
-import { startSimulator, type RequestLogEntry, type RunningSimulator, type SimulatorState } from '../../src/simulator';
+import { startSimulator, type RequestLogEntry, type RunningSimulator, type SimulatorState } from '@licence-manager/asana-simulator';
 
 let sim: RunningSimulator;
 const app = {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
 import { readyProfile, simMembers } from '../support/runs';
-import type { RateDecision } from '../../src/simulator/rateLimiter';
+import type { RateDecision } from '@licence-manager/asana-simulator';
 import { activityAttempts, isAuditPage, isMembershipPage, jobOf, ms, simRequests, waitFor } from './support';
 
 // ~300 people: 3 membership pages, ~2,000 audit events in the 60 days read (~22 pages), and a 2% cap that

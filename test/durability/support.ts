@@ -2,7 +2,7 @@
 // reading what Temporal recorded about a run's activities.
 import type { Harness } from '../support/harness';
 import type { JobResultRow } from '../../src/store/jobs';
-import type { RequestLogEntry } from '../../src/simulator';
+import type { RequestLogEntry } from '@licence-manager/asana-simulator';
 
 /** One entry of `GET /_sim/requests`. */
 export type SimRequest = RequestLogEntry;

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator';
+import { startSimulator, type RunningSimulator } from '@licence-manager/asana-simulator';
 import { startHarness, type Harness } from '../support/harness';
 import { jobResults, runJob } from '../support/runs';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator';
+import type { RunningSimulator } from '@licence-manager/asana-simulator';
 import { api, control, start, walkPages, type AnyJson } from './helpers';
 
 const DAY = 86_400_000;

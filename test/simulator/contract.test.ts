@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator';
+import type { RunningSimulator } from '@licence-manager/asana-simulator';
 import { SERVICE_OPT_FIELDS, api, control, oauthLogin, start, type AnyJson, type ApiResponse } from './helpers';
 import { AsanaOas } from './oas';
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { startSimulator, type AppInput, type RunningSimulator, type StartSimulatorOptions } from '../../src/simulator';
+import { startSimulator, type AppInput, type RunningSimulator, type StartSimulatorOptions } from '@licence-manager/asana-simulator';
 
 export const APP: AppInput = {
   clientId: 'test-client',

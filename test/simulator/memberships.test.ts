@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator';
+import type { RunningSimulator } from '@licence-manager/asana-simulator';
 import { SERVICE_OPT_FIELDS, api, control, start, walkPages, type AnyJson } from './helpers';
 
 describe('workspace memberships', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator';
+import type { RunningSimulator } from '@licence-manager/asana-simulator';
 import { APP, REDIRECT_URI, api, authorize, control, fakeClock, oauthLogin, pkcePair, revokeRequest, start, tokenRequest } from './helpers';
 
 async function codeFor(base: string, challenge: string, state = 'xyz'): Promise<string> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator';
+import type { RunningSimulator } from '@licence-manager/asana-simulator';
 import { api, control, fakeClock, sleep, start } from './helpers';
 
 describe('rate limit (real time)', () => {

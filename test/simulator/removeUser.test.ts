@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MemberState, RunningSimulator } from '../../src/simulator';
+import type { MemberState, RunningSimulator } from '@licence-manager/asana-simulator';
 import { APP, REDIRECT_URI, api, authorize, control, oauthLogin, start, type AnyJson } from './helpers';
 
 function post(base: string, token: string, path: string, body: unknown) {

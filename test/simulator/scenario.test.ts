@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MemberState, RunningSimulator, SimulatorState } from '../../src/simulator';
+import type { MemberState, RunningSimulator, SimulatorState } from '@licence-manager/asana-simulator';
 import { api, control, start } from './helpers';
 
 const DAY = 86_400_000;

@@ -12,7 +12,7 @@ import { createWorker } from '../../src/worker';
 import { createApp } from '../../src/api/app';
 import { apiDeps } from '../../src/services';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
-import { startSimulator, type RunningSimulator } from '../../src/simulator';
+import { startSimulator, type RunningSimulator } from '@licence-manager/asana-simulator';
 import type { Db } from '../../src/db/pool';
 
 export interface Harness {

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Harness } from './harness';
-import type { MemberState } from '../../src/simulator';
+import type { MemberState } from '@licence-manager/asana-simulator';
 
 /** Creates a profile on the harness's simulator, authorizes it and validates it (both checks passing). */
 export async function readyProfile(h: Harness, options: Record<string, unknown> = {}): Promise<string> {

@@ -9,6 +9,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { Mutex } from 'async-mutex';
 import type { ProfileActivities } from '../../activities/profileActivities';
 import type { ProfileOptions, ProfileState } from '../../profiles/types';
 import { PROFILE_STATUS } from '../../temporal/searchAttributes';
@@ -46,13 +47,10 @@ const HISTORY_EVENTS_BEFORE_CONTINUE = 5_000;
 export async function profileWorkflow(input: ProfileWorkflowInput): Promise<void> {
   let state: ProfileState = input.state;
   let deleted = false;
-  // Updates run one at a time: each reads and writes the whole state around its activities.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = queue.then(fn, fn);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  // Updates run one at a time (Temporal's safe-message-handlers pattern): each reads and writes the whole state
+  // around its activities, so two must never interleave.
+  const lock = new Mutex();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => lock.runExclusive(fn);
 
   const commit = async (next: ProfileState): Promise<ProfileState> => {
     await saveProfileState(next);

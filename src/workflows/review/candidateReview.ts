@@ -1,6 +1,6 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import type { ReviewAction } from '../../notify/actionLinks';
-import { bookkeeping, walkers } from '../runs/activities';
+import { shortActivities, heartbeatingActivities } from '../runs/activities';
 import { reviewClosedSignal, reviewDecisionSignal } from './definitions';
 
 export interface CandidateReviewInput {
@@ -34,29 +34,29 @@ export async function candidateReviewWorkflow(input: CandidateReviewInput): Prom
     closed = true;
   });
 
-  const { deadlineAt } = await bookkeeping.notifyCandidateUser({ candidateId: input.candidateId });
+  const { deadlineAt } = await shortActivities.notifyCandidateUser({ candidateId: input.candidateId });
   if (!deadlineAt) return 'attention_required';
   await condition(() => decision !== null || closed, msUntil(deadlineAt));
   if (closed) return 'closed';
 
   if (decision === 'keep') {
-    const manager = await bookkeeping.requestManagerApproval({ candidateId: input.candidateId });
+    const manager = await shortActivities.requestManagerApproval({ candidateId: input.candidateId });
     if (!manager.deadlineAt) return 'attention_required';
     stage = 'manager';
     decision = null;
     const answered = await condition(() => decision !== null || closed, msUntil(manager.deadlineAt));
     if (closed) return 'closed';
     if (!answered) {
-      await bookkeeping.settleCandidate({ candidateId: input.candidateId, state: 'attention_required', reason: 'The person asked to keep the seat and the manager did not decide in time' });
+      await shortActivities.settleCandidate({ candidateId: input.candidateId, state: 'attention_required', reason: 'The person asked to keep the seat and the manager did not decide in time' });
       return 'attention_required';
     }
     if (decision === 'approve') {
-      await bookkeeping.settleCandidate({ candidateId: input.candidateId, state: 'closed_canceled', reason: 'Kept: the manager approved the request to keep the seat' });
+      await shortActivities.settleCandidate({ candidateId: input.candidateId, state: 'closed_canceled', reason: 'Kept: the manager approved the request to keep the seat' });
       return 'kept';
     }
   }
   // Released, no answer by the deadline, or the manager rejected keeping it.
-  const { state } = await walkers(undefined).reclaimReviewedCandidate({ profileId: input.profileId, candidateId: input.candidateId });
+  const { state } = await heartbeatingActivities(undefined).reclaimReviewedCandidate({ profileId: input.profileId, candidateId: input.candidateId });
   return outcomeOf(state);
 }
 

@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, ContinueAsNew, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Counts, JobKind, RunInput } from '../../runs/types';
-import { bookkeeping } from './activities';
+import { shortActivities } from './activities';
 
 /** What a run that found another of its kind in progress answers (it did nothing). */
 export const SKIPPED: Counts = { skipped: 1 };
@@ -17,14 +17,14 @@ export async function runAsJob(kind: JobKind, input: RunInput, body: (jobId: str
   const info = workflowInfo();
   const lease = { profileId: input.profileId, kind, workflowId: info.workflowId };
   const start = () =>
-    bookkeeping.startJob({ id: uuid4(), profileId: input.profileId, kind, trigger: input.trigger ?? 'schedule', workflowId: info.workflowId, runId: info.runId });
+    shortActivities.startJob({ id: uuid4(), profileId: input.profileId, kind, trigger: input.trigger ?? 'schedule', workflowId: info.workflowId, runId: info.runId });
   // A run that continued as new already holds the slot and its job result.
   if (existingJobId === undefined) {
-    const claim = await bookkeeping.claimRun(lease);
+    const claim = await shortActivities.claimRun(lease);
     if (!claim.acquired) {
       const jobId = await start();
       const error = `Skipped: a ${kind} run of this profile is already running (${claim.holder}); this one did nothing.`;
-      await bookkeeping.finishJob({ jobId, status: 'skipped', counts: {}, error });
+      await shortActivities.finishJob({ jobId, status: 'skipped', counts: {}, error });
       return SKIPPED;
     }
   }
@@ -32,7 +32,7 @@ export async function runAsJob(kind: JobKind, input: RunInput, body: (jobId: str
   let continuing = false;
   try {
     const counts = await body(jobId);
-    await bookkeeping.finishJob({ jobId, status: 'succeeded', counts });
+    await shortActivities.finishJob({ jobId, status: 'succeeded', counts });
     return counts;
   } catch (err) {
     // Continuing as new is not an ending: the next run completes the same job result, holding the same slot.
@@ -40,11 +40,11 @@ export async function runAsJob(kind: JobKind, input: RunInput, body: (jobId: str
       continuing = true;
       throw err;
     }
-    await bookkeeping.finishJob({ jobId, status: 'failed', counts: {}, error: describeFailure(err) });
+    await shortActivities.finishJob({ jobId, status: 'failed', counts: {}, error: describeFailure(err) });
     throw err;
   } finally {
     // Released even when the run is being cancelled, so the next run need not wait for a takeover.
-    if (!continuing) await CancellationScope.nonCancellable(() => bookkeeping.releaseRun(lease));
+    if (!continuing) await CancellationScope.nonCancellable(() => shortActivities.releaseRun(lease));
   }
 }
 

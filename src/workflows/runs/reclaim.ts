@@ -1,6 +1,6 @@
 import { continueAsNew, workflowInfo } from '@temporalio/workflow';
 import type { Counts, RunInput } from '../../runs/types';
-import { bookkeeping, walkers } from './activities';
+import { shortActivities, heartbeatingActivities } from './activities';
 import { runAsJob } from './job';
 
 export interface ReclaimInput extends RunInput {
@@ -23,7 +23,7 @@ export async function reclaimWorkflow(input: ReclaimInput): Promise<Counts> {
       const planned =
         input.planned ??
         (await (async () => {
-          const plan = await bookkeeping.planReclaim({ profileId: input.profileId, jobId });
+          const plan = await shortActivities.planReclaim({ profileId: input.profileId, jobId });
           return { activeSeats: plan.activeSeats, cap: plan.cap, selected: plan.selected, overCap: plan.overflow, dryRun: plan.dryRun ? 1 : 0 };
         })());
       if (!planned.dryRun) {
@@ -32,10 +32,10 @@ export async function reclaimWorkflow(input: ReclaimInput): Promise<Counts> {
           if (workflowInfo().continueAsNewSuggested) {
             await continueAsNew<typeof reclaimWorkflow>({ ...input, jobId, planned });
           }
-          ({ remaining } = await walkers(input.tuning).reclaimBatch({ profileId: input.profileId, jobId, batchSize, transientRetries: input.tuning?.transientRetries }));
+          ({ remaining } = await heartbeatingActivities(input.tuning).reclaimBatch({ profileId: input.profileId, jobId, batchSize, transientRetries: input.tuning?.transientRetries }));
         }
       }
-      return { ...planned, ...(await bookkeeping.reclaimOutcome({ jobId })) };
+      return { ...planned, ...(await shortActivities.reclaimOutcome({ jobId })) };
     },
     input.jobId,
   );

@@ -1,7 +1,7 @@
 import { executeChild, ParentClosePolicy, workflowInfo } from '@temporalio/workflow';
 import type { Counts, RunInput } from '../../runs/types';
 import { JOB_KIND, PROFILE_ID } from '../../temporal/searchAttributes';
-import { bookkeeping, walkers } from './activities';
+import { shortActivities, heartbeatingActivities } from './activities';
 import { runAsJob, wasSkipped } from './job';
 import { reclaimWorkflow } from './reclaim';
 
@@ -11,17 +11,17 @@ import { reclaimWorkflow } from './reclaim';
  */
 export async function refreshActivityWorkflow(input: RunInput): Promise<Counts> {
   const counts = await runAsJob('activity', input, async (jobId) => {
-    const pull = await walkers(input.tuning).pullAuditLog({ profileId: input.profileId, jobId, transientRetries: input.tuning?.transientRetries });
+    const pull = await heartbeatingActivities(input.tuning).pullAuditLog({ profileId: input.profileId, jobId, transientRetries: input.tuning?.transientRetries });
     const analysisStarted = new Date(Date.now() - 60_000).toISOString();
-    const analysis = await bookkeeping.analyzeActivity({ profileId: input.profileId, jobId, activityReadable: pull.readable });
+    const analysis = await shortActivities.analyzeActivity({ profileId: input.profileId, jobId, activityReadable: pull.readable });
     // Notify and wait: reviews of candidates closed just now stop; new candidates of such rules get one.
-    const { signaled } = await bookkeeping.signalClosedReviews({ profileId: input.profileId, since: analysisStarted });
-    const { reclaimSubscriptions } = await bookkeeping.loadRunSettings({ profileId: input.profileId });
-    const reviews = reclaimSubscriptions ? await bookkeeping.startCandidateReviews({ profileId: input.profileId }) : { started: 0, unsent: 0 };
+    const { signaled } = await shortActivities.signalClosedReviews({ profileId: input.profileId, since: analysisStarted });
+    const { reclaimSubscriptions } = await shortActivities.loadRunSettings({ profileId: input.profileId });
+    const reviews = reclaimSubscriptions ? await shortActivities.startCandidateReviews({ profileId: input.profileId }) : { started: 0, unsent: 0 };
     return { events: pull.events, pages: pull.pages, usersWithActivity: pull.usersWithActivity, ...analysis, reviewsStarted: reviews.started, reviewsEnded: signaled, notifyUnsent: reviews.unsent };
   });
   if (wasSkipped(counts)) return counts;
-  const settings = await bookkeeping.loadRunSettings({ profileId: input.profileId });
+  const settings = await shortActivities.loadRunSettings({ profileId: input.profileId });
   if (settings.reclaimSubscriptions) {
     await executeChild(reclaimWorkflow, {
       workflowId: `${workflowInfo().workflowId}/reclaim`,

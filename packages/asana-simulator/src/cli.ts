@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createLogger } from '../logger';
+import pino from 'pino';
 import { demoApp } from './demoApp';
 import { startSimulator } from './index';
 import type { AppInput, ScenarioInput } from './types';
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const logger = createLogger(values['log-level'] ?? 'info', 'asana-simulator');
+  const logger = pino({ name: 'asana-simulator', level: values['log-level'] ?? 'info' });
   const { app, demo } = appFrom(values);
   const running = await startSimulator({
     port: numberOption(values.port, 'port') ?? 3100,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AccessToken } from '../oauth';
 import type { Member } from '../organization';
@@ -21,10 +22,6 @@ export function callerOf(res: Response): ApiCaller {
   const caller = res.locals.caller as ApiCaller | undefined;
   if (!caller) throw new Error('API route reached without an authenticated caller');
   return caller;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**

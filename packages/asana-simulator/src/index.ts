@@ -8,6 +8,8 @@ import type { AppInput, ScenarioInput } from './types';
 
 export { createSimulatorApp } from './http/app';
 export { DEMO_CLIENT_ID, demoApp } from './demoApp';
+export { demoScenario } from './demo';
+export type { RateDecision } from './rateLimiter';
 export { SCENARIO_DEFAULTS } from './inputs';
 export { SimControlError } from './errors';
 export { Simulator, type SimulatorOptions } from './simulator';
