@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import type { Queryable, Tx } from '../db/pool';
 import { paged, Where, type Page, type Paged } from '../db/sql';
 import { toCents } from '../reconcile/money';
-import { ACTIVITY_BUCKETS, type ActivitySpread, type ModelPosition, type ModelUsage, type Position, type PositionCounts } from '../reconcile/computePosition';
+import { ACTIVITY_BUCKETS, type ActivitySpread, type ModelPosition, type ModelUsage, type PositionCounts } from '../reconcile/computePosition';
 import { OPEN_STATES } from './candidates';
 import { EXCLUDED_BY_RULE } from './rules';
 
@@ -238,62 +238,30 @@ export async function writtenCounts(tx: Tx, jobId: string): Promise<PositionCoun
   return rows[0] && rows[0].models > 0 ? rows[0] : null;
 }
 
-interface PositionRow {
-  model_id: string | null;
-  edition: string;
-  currency: string | null;
-  rights_owned: number;
-  used: number;
-  available: number;
-  shortfall: number;
-  position: Position;
-  average_unit_price: string | null;
-  true_up_cost: string;
-  over_licensed_amount: string;
-  open_candidates: number;
-  reclaimed: number;
-  potential_savings: string;
-  actual_savings: string;
-  activity_spread: ActivitySpread;
-}
-
 /** A stored position; a model deleted since keeps its rows (and edition) with no model ID. */
 export type StoredPosition = Omit<ModelPosition, 'modelId'> & { modelId: string | null };
 
 /** The models of the newest reconciliation (rows of one run share computed_at and job_id), by edition. */
 export async function latestPositions(db: Queryable, profileId: string): Promise<StoredPosition[]> {
-  const rows = await db.query<PositionRow>(
+  // Named as the API shows them (compliant is derived from the position).
+  const rows = await db.query<Omit<StoredPosition, 'compliant'>>(
     `WITH latest AS (
        SELECT computed_at, job_id FROM licence_positions WHERE profile_id = $1 ORDER BY computed_at DESC, job_id LIMIT 1)
-     SELECT p.model_id, p.edition, p.currency, p.rights_owned, p.used, p.available, p.shortfall, p.position,
-            p.average_unit_price::text AS average_unit_price, p.true_up_cost::text AS true_up_cost,
-            p.over_licensed_amount::text AS over_licensed_amount, p.open_candidates, p.reclaimed,
-            p.potential_savings::text AS potential_savings, p.actual_savings::text AS actual_savings, p.activity_spread
+     SELECT p.model_id AS "modelId", p.edition, p.currency, p.rights_owned AS "rightsOwned", p.used, p.available, p.shortfall,
+            p.position, p.average_unit_price::text AS "averageUnitPrice", p.true_up_cost::text AS "trueUpCost",
+            p.over_licensed_amount::text AS "overLicensedAmount", p.open_candidates AS "openCandidates", p.reclaimed,
+            p.potential_savings::text AS "potentialSavings", p.actual_savings::text AS "actualSavings", p.activity_spread AS "activitySpread"
        FROM licence_positions p
        JOIN latest l ON l.computed_at = p.computed_at AND l.job_id IS NOT DISTINCT FROM p.job_id
       WHERE p.profile_id = $1
       ORDER BY p.edition, p.model_id`,
     [profileId],
   );
-  return rows.map((r) => ({
-    modelId: r.model_id,
-    edition: r.edition,
-    currency: r.currency,
-    rightsOwned: r.rights_owned,
-    used: r.used,
-    available: r.available,
-    shortfall: r.shortfall,
-    position: r.position,
+  return rows.map(({ activitySpread, ...r }) => ({
+    ...r,
     compliant: r.position !== 'under_licensed',
-    averageUnitPrice: r.average_unit_price,
-    trueUpCost: r.true_up_cost,
-    overLicensedAmount: r.over_licensed_amount,
-    openCandidates: r.open_candidates,
-    reclaimed: r.reclaimed,
-    potentialSavings: r.potential_savings,
-    actualSavings: r.actual_savings,
     // jsonb keeps keys in its own order; answer them from the most recent to never.
-    activitySpread: Object.fromEntries(ACTIVITY_BUCKETS.map((b) => [b, r.activity_spread[b] ?? 0])) as ActivitySpread,
+    activitySpread: Object.fromEntries(ACTIVITY_BUCKETS.map((b) => [b, activitySpread[b] ?? 0])) as ActivitySpread,
   }));
 }
 
