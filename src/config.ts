@@ -30,9 +30,15 @@ const environmentSchema = z.object({
   /** Signs the keep/release/approve/reject links; derived from ENCRYPTION_KEY when unset. */
   LINK_SIGNING_KEY: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** json or pretty; unset: pretty on a terminal, JSON otherwise. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   DATA_DIR: z.string().default('data'),
   EMBEDDED_POSTGRES_PORT: port(5433),
   /** How far back `analyzeActivityFrom` may reach; Asana keeps audit events for 90 days. */
+  /** The standalone worker's /metrics, /healthz and /readyz. */
+  METRICS_PORT: port(9464),
+  /** Where the Temporal SDK's own Prometheus exporter listens (on loopback; its metrics are appended to /metrics); 0: off. */
+  TEMPORAL_SDK_METRICS_PORT: port(9465, 0),
   ANALYZE_ACTIVITY_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(60),
 });
 
@@ -78,9 +84,12 @@ function configSchema(role: Role) {
       mailFrom: e.MAIL_FROM,
       linkSigningKey: e.LINK_SIGNING_KEY,
       logLevel: e.LOG_LEVEL,
+      logFormat: e.LOG_FORMAT,
       dataDir: path.resolve(e.DATA_DIR),
       embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,
       analyzeActivityMaxDays: e.ANALYZE_ACTIVITY_MAX_DAYS,
+      metricsPort: e.METRICS_PORT,
+      sdkMetricsPort: e.TEMPORAL_SDK_METRICS_PORT,
     }));
 }
 

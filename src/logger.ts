@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -14,6 +15,8 @@ const redactPaths = [
   'token',
   'authorization',
   'codeVerifier',
+  'serviceAccountToken',
+  '*.serviceAccountToken',
   '*.secret',
   '*.clientSecret',
   '*.accessToken',
@@ -24,6 +27,14 @@ const redactPaths = [
   'req.headers.authorization',
 ];
 
-export function createLogger(level: string, name = 'licence-manager', destination?: pino.DestinationStream): Logger {
-  return pino({ name, level, redact: { paths: redactPaths, censor: '[redacted]' } }, destination);
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * JSON lines (for machines: the production default, and whenever output is not a terminal), or coloured,
+ * readable lines on a terminal. Secrets are redacted before either is written.
+ */
+export function createLogger(level: string, name = 'licence-manager', destination?: pino.DestinationStream, format?: LogFormat): Logger {
+  const wanted = format ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  const out = destination ?? (wanted === 'pretty' ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', destination: 1, sync: true }) : undefined);
+  return pino({ name, level, redact: { paths: redactPaths, censor: '[redacted]' } }, out);
 }

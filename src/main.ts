@@ -29,8 +29,8 @@ interface Embedded {
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
-  installTemporalRuntime(logger);
+  const logger = createLogger(config.logLevel, undefined, undefined, config.logFormat);
+  const sdkMetricsUrl = installTemporalRuntime(logger, { metricsPort: config.sdkMetricsPort || undefined });
   const stops: Stop[] = [];
   let stopping = false;
   const shutdown = async (reason: string, code: number) => {
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   try {
     const embedded: Embedded = {};
     const resolved = await startEmbedded(config, logger, stops, fail, embedded);
-    await run(resolved, logger, stops);
+    await run(resolved, logger, stops, sdkMetricsUrl);
     // Printed, not logged: the operator needs the token once, and the log must never carry it.
     process.stdout.write(banner(resolved, embedded));
   } catch (err) {
@@ -129,8 +129,8 @@ async function startEmbedded(config: Config, logger: Logger, stops: Stop[], fail
 }
 
 /** The worker and the API, on the services built from the config. */
-async function run(config: Config, logger: Logger, stops: Stop[]): Promise<void> {
-  const services = await buildServices(config, logger);
+async function run(config: Config, logger: Logger, stops: Stop[], sdkMetricsUrl: string | undefined): Promise<void> {
+  const services = await buildServices(config, logger, { sdkMetricsUrl });
   stops.push(() => services.close());
 
   const { worker, connection } = await createWorker(services);

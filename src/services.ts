@@ -10,6 +10,8 @@ import { createLinkSigner, deriveLinkKey, type LinkSigner } from './notify/actio
 import { createSmtpMailer } from './notify/mailer';
 import { createAsanaClients, type AsanaClients } from './profiles/asanaClients';
 import { ensureSearchAttributes } from './temporal/ensureSearchAttributes';
+import { createMetrics, type Metrics } from './metrics';
+import { countCandidatesByState } from './store/candidates';
 import type { ActivityDeps } from './activities';
 import type { Notifications } from './activities/reviewActivities';
 import type { ApiDeps } from './api/deps';
@@ -27,6 +29,7 @@ export interface Services {
   notifications: Notifications | undefined;
   temporal: Client;
   asana: AsanaClients;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -36,7 +39,11 @@ export class MissingServerError extends Error {}
  * Builds every service from a config whose servers are known (`npm start` puts its embedded ones into the
  * config first). Applies the migrations unless told the database is migrated already.
  */
-export async function buildServices(config: Config, logger: Logger, opts: { migrate?: boolean; wrapDb?: (db: Db) => Db } = {}): Promise<Services> {
+export async function buildServices(
+  config: Config,
+  logger: Logger,
+  opts: { migrate?: boolean; wrapDb?: (db: Db) => Db; /** Where the Temporal SDK's own exporter listens, when it does. */ sdkMetricsUrl?: string } = {},
+): Promise<Services> {
   const { databaseUrl, encryptionKey } = config;
   const address = config.temporal.address;
   if (!databaseUrl || !address || !encryptionKey) throw new MissingServerError('The services need DATABASE_URL, TEMPORAL_ADDRESS and ENCRYPTION_KEY.');
@@ -53,6 +60,7 @@ export async function buildServices(config: Config, logger: Logger, opts: { migr
     const connection = await Connection.connect({ address });
     await ensureSearchAttributes(connection, config.temporal.namespace);
     const temporal = new Client({ connection, namespace: config.temporal.namespace });
+    const metrics = createMetrics({ candidatesByState: () => countCandidatesByState(db), sdkMetricsUrl: opts.sdkMetricsUrl });
     return {
       config,
       logger,
@@ -61,7 +69,8 @@ export async function buildServices(config: Config, logger: Logger, opts: { migr
       linkSigner,
       notifications,
       temporal,
-      asana: createAsanaClients({ db, box }),
+      asana: createAsanaClients({ db, box, metrics }),
+      metrics,
       async close() {
         await connection.close();
         await db.close();
@@ -74,7 +83,7 @@ export async function buildServices(config: Config, logger: Logger, opts: { migr
 }
 
 export function activityDeps(s: Services): ActivityDeps {
-  return { db: s.db, asana: s.asana, temporal: s.temporal, taskQueue: s.config.temporal.taskQueue, notifications: s.notifications };
+  return { db: s.db, asana: s.asana, temporal: s.temporal, taskQueue: s.config.temporal.taskQueue, notifications: s.notifications, metrics: s.metrics };
 }
 
 export function apiDeps(s: Services): ApiDeps {
@@ -90,5 +99,6 @@ export function apiDeps(s: Services): ApiDeps {
     analyzeActivityMaxDays: s.config.analyzeActivityMaxDays,
     logger: s.logger,
     linkSigner: s.linkSigner,
+    metrics: s.metrics,
   };
 }

@@ -1,4 +1,7 @@
+import type { Server } from 'node:http';
+import express from 'express';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { healthRouter, metricsHandler } from './api/health';
 import { createActivities } from './activities';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
@@ -26,16 +29,32 @@ export async function createWorker(services: Services, opts: WorkerOptions = {})
   return { worker, connection };
 }
 
+/**
+ * The worker's own port: `/metrics` (Prometheus, the SDK's metrics appended), `/healthz`, and `/readyz`, which also
+ * needs the worker to be polling. Internal to the deployment (no token): the compose file publishes it nowhere.
+ */
+export function serveWorkerHealth(services: Services, state: () => string, port: number): Server {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRouter(services, [['worker', async () => {
+    if (state() !== 'RUNNING') throw new Error(`worker is ${state().toLowerCase()}`);
+  }]]));
+  app.get('/metrics', metricsHandler(services.metrics));
+  return app.listen(port);
+}
+
 /** `npm run worker`: a worker alone, against the servers the environment names (the production topology). */
 async function main(): Promise<void> {
   const config = loadConfig(process.env, 'worker');
-  const logger = createLogger(config.logLevel, 'worker');
-  installTemporalRuntime(logger);
+  const logger = createLogger(config.logLevel, 'worker', undefined, config.logFormat);
+  const sdkMetricsUrl = installTemporalRuntime(logger, { metricsPort: config.sdkMetricsPort || undefined });
   // Without SMTP_URL, rules that notify first leave their candidates for an operator (attention_required).
-  const services = await buildServices(config, logger);
+  const services = await buildServices(config, logger, { sdkMetricsUrl });
   const { worker, connection } = await createWorker(services);
-  logger.info({ taskQueue: config.temporal.taskQueue }, 'worker polling');
+  const health = serveWorkerHealth(services, () => worker.getState(), config.metricsPort);
+  logger.info({ taskQueue: config.temporal.taskQueue, metricsPort: config.metricsPort }, 'worker polling');
   await worker.run();
+  health.close();
   await connection.close();
   await services.close();
 }

@@ -1,7 +1,9 @@
 import { createProfileActivities, type ProfileActivityDeps } from './profileActivities';
 import { createJobActivities } from './jobActivities';
 import { createDownloadActivities } from './downloadActivities';
-import { createActivityAnalysisActivities } from './activityAnalysisActivities';
+import { createAnalysisActivities } from './analysisActivities';
+import { createAuditLogActivities } from './auditLogActivities';
+import { createStoriesActivities } from './storiesActivities';
 import { createReclaimActivities } from './reclaimActivities';
 import { createReviewActivities, type Notifications } from './reviewActivities';
 import { createReconcileActivities } from './reconcileActivities';
@@ -14,7 +16,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createProfileActivities(deps),
     ...createJobActivities(deps),
     ...createDownloadActivities(deps),
-    ...createActivityAnalysisActivities(deps),
+    ...createStoriesActivities(deps),
+    ...createAuditLogActivities(deps),
+    ...createAnalysisActivities(deps),
     ...createReclaimActivities(deps),
     ...createReviewActivities(deps),
     ...createReconcileActivities(deps),

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/pool';
+import type { Metrics } from '../metrics';
 import { acquireRunLease, finishJobResult, releaseRunLease, startJobResult, type FinishedStatus, type LeaseOutcome } from '../store/jobs';
 import type { Counts, JobKind, JobTrigger } from '../runs/types';
 import { getProfileRow } from '../store/profiles';
@@ -12,7 +13,7 @@ interface LeaseInput {
   workflowId: string;
 }
 
-export function createJobActivities(deps: { db: Db; temporal: Client }) {
+export function createJobActivities(deps: { db: Db; temporal: Client; metrics?: Metrics }) {
   const isRunning = workflowIsRunning(deps.temporal);
   return {
     /** Claims the profile's slot for runs of this kind; a run that cannot have it does nothing. */
@@ -29,7 +30,11 @@ export function createJobActivities(deps: { db: Db; temporal: Client }) {
     },
 
     async finishJob(input: { jobId: string; status: FinishedStatus; counts: Counts; error?: string | null }): Promise<void> {
-      await finishJobResult(deps.db, input.jobId, input);
+      const finished = await finishJobResult(deps.db, input.jobId, input);
+      if (finished && deps.metrics) {
+        deps.metrics.runs.inc({ kind: finished.kind, outcome: input.status });
+        deps.metrics.runDuration.observe({ kind: finished.kind, outcome: input.status }, finished.seconds);
+      }
     },
 
     /** The options a run follows, read when it runs (an option changed since the schedule was made counts). */

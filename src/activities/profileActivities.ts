@@ -1,7 +1,8 @@
 import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError } from '@temporalio/client';
 import type { Db } from '../db/pool';
+import type { Metrics } from '../metrics';
 import type { AsanaClients } from '../profiles/asanaClients';
-import type { ProfileState, ScheduleKind, ValidationCheck, ValidationResult } from '../profiles/types';
+import type { ProfileOptions, ProfileState, ScheduleKind, ValidationCheck, ValidationResult } from '../profiles/types';
 import { scheduleId } from '../profiles/types';
 import { scheduleWorkflowType } from '../runs/types';
 import { reviewsOfProfile } from '../store/candidates';
@@ -16,6 +17,7 @@ export interface ProfileActivityDeps {
   asana: AsanaClients;
   temporal: Client;
   taskQueue: string;
+  metrics?: Metrics;
 }
 
 /**
@@ -38,7 +40,7 @@ export function createProfileActivities(deps: ProfileActivityDeps) {
   const { db, temporal, taskQueue } = deps;
 
   return {
-    async validateConnection(input: { profileId: string; downloadActivity: boolean }): Promise<Omit<ValidationResult, 'basis'>> {
+    async validateConnection(input: { profileId: string; options: ProfileOptions }): Promise<Omit<ValidationResult, 'basis'>> {
       const checks: ValidationCheck[] = await validateAsanaConnection({ db, asana: deps.asana, ...input });
       return { passed: checks.every((c) => c.passed), checkedAt: new Date().toISOString(), checks };
     },

@@ -1,15 +1,16 @@
 import { Context } from '@temporalio/activity';
 import type { Db } from '../db/pool';
+import type { Metrics } from '../metrics';
 import type { AsanaClients } from '../profiles/asanaClients';
-import { activityReadSince } from '../store/activity';
+import { newerActivityCheck } from './newerActivity';
 import { countReclaimTargets, markDryRun, nextReclaimTargets, planReclaim, reclaimOutcome, type ReclaimPlan } from '../store/candidates';
 import { getProfileRow } from '../store/profiles';
 import { withOptionDefaults } from '../profiles/options';
 import { reclaimOne } from './reclaimOne';
 import { withAsanaFailures } from './asanaFailures';
-import { openRunContext } from './runContext';
+import { openRunContext, runClientOptions } from './runContext';
 
-export function createReclaimActivities(deps: { db: Db; asana: AsanaClients }) {
+export function createReclaimActivities(deps: { db: Db; asana: AsanaClients; metrics?: Metrics }) {
   return {
     /** Picks this run's candidates within the cap; in a dry run, records them as what would be reclaimed. */
     async planReclaim(input: { profileId: string; jobId: string }): Promise<ReclaimPlan & { dryRun: boolean }> {
@@ -27,12 +28,13 @@ export function createReclaimActivities(deps: { db: Db; asana: AsanaClients }) {
     async reclaimBatch(input: { profileId: string; jobId: string; batchSize: number; transientRetries?: number }): Promise<{ processed: number; remaining: number }> {
       const ctx = Context.current();
       return withAsanaFailures(deps, input.profileId, async () => {
-        const { asana, workspaceGid } = await openRunContext(deps, input.profileId, { transientRetries: input.transientRetries });
-        const activitySince = await activityReadSince(deps.db, input.profileId);
+        const progress = () => ({ processed: 0 });
+        const { asana, connection, workspaceGid, options } = await openRunContext(deps, input.profileId, { progress, transientRetries: input.transientRetries });
+        const newerActivity = await newerActivityCheck(deps, { connection, options, workspaceGid, clientOptions: runClientOptions(ctx, progress, input.transientRetries) });
         const targets = await nextReclaimTargets(deps.db, { ...input, limit: input.batchSize });
         let processed = 0;
         for (const target of targets) {
-          await reclaimOne({ db: deps.db, asana, workspaceGid, profileId: input.profileId, target, activitySince });
+          await reclaimOne({ db: deps.db, asana, workspaceGid, profileId: input.profileId, target, newerActivity, metrics: deps.metrics });
           processed += 1;
           ctx.heartbeat({ processed });
         }

@@ -1,7 +1,9 @@
 import type { Db } from '../db/pool';
+import type { Metrics } from '../metrics';
 import { AsanaApiError } from '../asana/errors';
 import type { AsanaClient } from '../asana/client';
 import { closeCandidate, markRemovalRequested, type ClosingState, type ReclaimTarget } from '../store/candidates';
+import type { NewerActivity } from './newerActivity';
 
 /**
  * One candidate, safely: nothing is removed twice. The request is marked before `removeUser` is sent; a
@@ -14,8 +16,9 @@ export async function reclaimOne(p: {
   workspaceGid: string;
   profileId: string;
   target: ReclaimTarget;
-  /** Where the audit events read so far begin; null when activity cannot be read (then only the database is asked). */
-  activitySince: Date | null;
+  /** Asks Asana for activity newer than the candidate's; null when Asana cannot be asked (then only the database is). */
+  newerActivity: NewerActivity | null;
+  metrics?: Metrics;
 }): Promise<void> {
   const { db, asana, target } = p;
   const close = (state: ClosingState, reason: string) =>
@@ -30,15 +33,8 @@ export async function reclaimOne(p: {
       : close('closed_skipped', 'Already gone from the organization');
   }
 
-  if (p.activitySince) {
-    // Any event newer than the one the candidate was made from means the person is back.
-    const since = target.lastActivityAt ? new Date(target.lastActivityAt.getTime() + 1) : p.activitySince;
-    for await (const page of asana.auditLogEventPages(p.workspaceGid, { actorGid: target.userGid, actorType: 'user', limit: 1, startAt: since.toISOString() })) {
-      const newer = page.data.find((e) => e.actor?.gid === target.userGid);
-      if (newer) return close('closed_canceled', `Active again on ${newer.created_at.slice(0, 10)}`);
-      break;
-    }
-  }
+  const newer = p.newerActivity ? await p.newerActivity(target) : null;
+  if (newer) return close('closed_canceled', `Active again on ${newer.slice(0, 10)}`);
 
   await markRemovalRequested(db, target.id);
   try {
@@ -50,6 +46,7 @@ export async function reclaimOne(p: {
     }
     throw err;
   }
+  p.metrics?.seatsReclaimed.inc();
   return close('closed_complete', 'Removed from the organization; the seat is free');
 }
 

@@ -1,11 +1,12 @@
 import { Context } from '@temporalio/activity';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Db } from '../db/pool';
+import type { Metrics } from '../metrics';
 import type { AsanaClients } from '../profiles/asanaClients';
 import type { Mailer } from '../notify/mailer';
 import { issueLinks, MANAGER_ACTIONS, USER_ACTIONS, type LinkSigner } from '../notify/actionLinks';
 import { keepRequest, seatNotice } from '../notify/messages';
-import { activityReadSince } from '../store/activity';
+import { newerActivityCheck } from './newerActivity';
 import {
   awaitManager,
   candidateState,
@@ -25,7 +26,7 @@ import { reviewClosedSignal, reviewWorkflowId } from '../workflows/review/defini
 import { withOptionDefaults } from '../profiles/options';
 import { reclaimOne } from './reclaimOne';
 import { withAsanaFailures } from './asanaFailures';
-import { openRunContext } from './runContext';
+import { openRunContext, runClientOptions } from './runContext';
 
 export interface Notifications {
   mailer: Mailer;
@@ -36,7 +37,7 @@ export interface Notifications {
 
 const DAY_MS = 86_400_000;
 
-export function createReviewActivities(deps: { db: Db; asana: AsanaClients; temporal: Client; taskQueue: string; notifications?: Notifications }) {
+export function createReviewActivities(deps: { db: Db; asana: AsanaClients; temporal: Client; taskQueue: string; notifications?: Notifications; metrics?: Metrics }) {
   const { db } = deps;
 
   return {
@@ -117,13 +118,14 @@ export function createReviewActivities(deps: { db: Db; asana: AsanaClients; temp
       return withAsanaFailures(deps, input.profileId, async () => {
         const target = await reviewedTarget(db, input);
         if (!target) return { state: null };
-        const { asana, workspaceGid, options } = await openRunContext(deps, input.profileId);
+        const { asana, connection, workspaceGid, options } = await openRunContext(deps, input.profileId);
         if (!options.reclaimSubscriptions || options.reclaimDryRun) {
           // Switched off (or to a dry run) while the person was being asked: record, remove nothing.
           await recordNotReclaimed(db, target.id, options.reclaimDryRun);
           return { state: 'ready' as const };
         }
-        await reclaimOne({ db, asana, workspaceGid, profileId: input.profileId, target, activitySince: await activityReadSince(db, input.profileId) });
+        const newerActivity = await newerActivityCheck(deps, { connection, options, workspaceGid, clientOptions: runClientOptions(Context.current(), () => undefined) });
+        await reclaimOne({ db, asana, workspaceGid, profileId: input.profileId, target, newerActivity, metrics: deps.metrics });
         return { state: await candidateState(db, input.candidateId) };
       });
     },

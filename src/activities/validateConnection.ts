@@ -1,9 +1,11 @@
 import type { Db } from '../db/pool';
-import type { ValidationCheck } from '../profiles/types';
+import type { ProfileOptions, ValidationCheck } from '../profiles/types';
+import { withOptionDefaults } from '../profiles/options';
+import { sourcesToRead } from '../runs/activitySources';
 import type { AsanaClient } from '../asana/client';
 import type { AsanaClients } from '../profiles/asanaClients';
 import { AsanaApiError, AsanaAuthError } from '../asana/errors';
-import { getConnection, setWorkspaceGid } from '../store/profiles';
+import { getConnection, setWorkspaceGid, type ConnectionRecord } from '../store/profiles';
 
 const SUBSCRIPTIONS = 'Download Subscriptions' as const;
 const ACTIVITY = 'Calculate Activity' as const;
@@ -12,7 +14,7 @@ const ACTIVITY = 'Calculate Activity' as const;
  * The checks of PRODUCT.md section 3: the Download Subscriptions API always, the Calculate Activity API only
  * when activity is downloaded. The reclaim API is never called here.
  */
-export async function validateAsanaConnection(input: { db: Db; asana: AsanaClients; profileId: string; downloadActivity: boolean }): Promise<ValidationCheck[]> {
+export async function validateAsanaConnection(input: { db: Db; asana: AsanaClients; profileId: string; options: ProfileOptions }): Promise<ValidationCheck[]> {
   const connection = await getConnection(input.db, input.profileId);
   if (!connection?.hasTokens) {
     return [fail(SUBSCRIPTIONS, 'authorization', 'The connection is not authorized.', 'Authorize the profile with Asana, then validate again.')];
@@ -44,16 +46,44 @@ export async function validateAsanaConnection(input: { db: Db; asana: AsanaClien
       for await (const _page of asana.workspaceMembershipPages(workspaceGid, { optFields: ['is_admin'], limit: 1 })) break;
     }));
 
-    if (input.downloadActivity) {
-      checks.push(await firstPageCheck(ACTIVITY, 'auditLog', 'The audit log API answers.', async () => {
-        for await (const _page of asana.auditLogEventPages(workspaceGid, { limit: 1 })) break;
-      }));
-    }
+    if (input.options.downloadActivity) checks.push(...(await activityChecks(input, connection, asana, workspaceGid)));
   } catch (err) {
     checks.push(failureCheck(checks.length === 0 ? SUBSCRIPTIONS : checks[checks.length - 1]!.api, 'connection', err));
   }
   return checks;
 }
+
+/**
+ * The Calculate Activity checks: one per source the profile will read (see runs/activitySources.ts). With
+ * `auto` and no Service Account token that is stories alone, and validation passes on them.
+ */
+async function activityChecks(input: { asana: AsanaClients; options: ProfileOptions }, connection: ConnectionRecord, asana: AsanaClient, workspaceGid: string): Promise<ValidationCheck[]> {
+  const options = withOptionDefaults(input.options);
+  const sources = sourcesToRead(options, connection.hasServiceAccountToken);
+  if (sources.length === 0) {
+    return [fail(ACTIVITY, 'sources', 'Nothing counts as activity: meaningfulActivity switches off logins, stories and audit events alike.', 'Set at least one of options.meaningfulActivity.logins, .stories or .auditEvents to true.')];
+  }
+  const checks: ValidationCheck[] = [];
+  if (sources.includes('stories')) {
+    checks.push(await firstPageCheck(ACTIVITY, 'stories', 'The projects, their tasks and stories can be read (activity from stories, every plan).', async () => {
+      for await (const _page of asana.projectPages(workspaceGid, { limit: 1 })) break;
+    }));
+  }
+  if (sources.includes('auditLog')) {
+    const serviceAccount = await input.asana.forServiceAccount(connection, { maxRateLimitWaits: 3 });
+    checks.push(
+      serviceAccount
+        ? await firstPageCheck(ACTIVITY, 'auditLog', 'The audit log answers the Service Account.', async () => {
+            for await (const _page of serviceAccount.auditLogEventPages(workspaceGid, { limit: 1 })) break;
+          })
+        : fail(ACTIVITY, 'auditLog', 'The audit log was asked for (activitySources), but the connection holds no Service Account token.', AUDIT_LOG_REMEDY),
+    );
+  }
+  return checks;
+}
+
+const AUDIT_LOG_REMEDY =
+  'The audit log needs a Service Account token on Enterprise or Enterprise+. Add one as connection.serviceAccountToken, or leave activitySources on auto: activity will come from stories.';
 
 async function pickWorkspace(asana: AsanaClient, checks: ValidationCheck[]): Promise<string | null> {
   const me = await asana.getMe(['workspaces', 'name']);
@@ -76,13 +106,12 @@ async function firstPageCheck(api: ValidationCheck['api'], name: string, okMessa
 }
 
 function failureCheck(api: ValidationCheck['api'], name: string, err: unknown): ValidationCheck {
+  if (err instanceof AsanaAuthError && err.reason === 'service_account_rejected') return fail(api, name, err.message, AUDIT_LOG_REMEDY);
   if (err instanceof AsanaAuthError) {
     return fail(api, name, 'Asana no longer accepts the connection\'s authorization (revoked or expired grant).', 'Authorize the profile again.');
   }
   if (err instanceof AsanaApiError) {
-    if (name === 'auditLog' && (err.status === 402 || err.status === 403)) {
-      return fail(api, name, `Asana refused the audit log API (${err.status}): ${err.message}`, 'The audit log API needs an Enterprise or Enterprise+ plan and an admin; upgrade, or clear downloadActivity and validate again.');
-    }
+    if (name === 'auditLog' && (err.status === 402 || err.status === 403)) return fail(api, name, `Asana refused the audit log (${err.status}): ${err.message}`, AUDIT_LOG_REMEDY);
     return fail(api, name, `Asana answered ${err.status}: ${err.message}`, err.status >= 500 ? 'Asana is having trouble; validate again in a few minutes.' : 'Check the connection settings, then validate again.');
   }
   throw err;

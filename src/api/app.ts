@@ -9,7 +9,9 @@ import { listsRouter } from './routes/lists';
 import { runsRouter } from './routes/runs';
 import { candidateActionsRouter } from './routes/candidateActions';
 import { licenceRouter } from './routes/licence';
-import { healthRouter } from './health';
+import { healthRouter, metricsHandler } from './health';
+import { measureRequests } from './metricsMiddleware';
+import { openApiRouter } from './openapi/router';
 import { jsonBodyGuards, pathAndQueryGuard } from './requestGuards';
 
 /** The control API: `/api/**` behind the bearer token, and the OAuth redirect Asana sends browsers to. */
@@ -17,8 +19,12 @@ export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (deps.metrics) app.use(measureRequests(deps.metrics));
   app.use(healthRouter(deps));
+  // Counts of runs, people and requests: for the operator's Prometheus, which sends the token too.
+  if (deps.metrics) app.get('/metrics', requireBearerToken(deps.apiToken), metricsHandler(deps.metrics));
   app.use(pathAndQueryGuard);
+  app.use(openApiRouter());
   app.use(oauthRedirectRouter(deps));
   app.use(candidateActionsRouter(deps));
 

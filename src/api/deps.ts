@@ -3,6 +3,7 @@ import type { Db } from '../db/pool';
 import type { Logger } from '../logger';
 import type { SecretBox } from '../secrets/secretBox';
 import type { LinkSigner } from '../notify/actionLinks';
+import type { Metrics } from '../metrics';
 
 export interface ApiDeps {
   db: Db;
@@ -19,4 +20,5 @@ export interface ApiDeps {
   /** Verifies the keep / release / approve / reject links of notify-and-wait emails. */
   linkSigner?: LinkSigner;
   now?: () => Date;
+  metrics?: Metrics;
 }

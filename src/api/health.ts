@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
+import type { Metrics } from '../metrics';
 import type { ApiDeps } from './deps';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -15,7 +16,7 @@ function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
  * `/healthz`: the process is alive (restart it if this fails). `/readyz`: it can do its work, PostgreSQL and
  * Temporal both answer (take it out of rotation while this fails); 503 names what is down.
  */
-export function healthRouter(deps: Pick<ApiDeps, 'db' | 'temporal'>): Router {
+export function healthRouter(deps: Pick<ApiDeps, 'db' | 'temporal'>, more: Array<[name: string, probe: () => Promise<unknown>]> = []): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'alive' });
@@ -24,6 +25,7 @@ export function healthRouter(deps: Pick<ApiDeps, 'db' | 'temporal'>): Router {
     const probes: Array<[name: string, probe: () => Promise<unknown>]> = [
       ['database', () => deps.db.ping()],
       ['temporal', () => deps.temporal.connection.workflowService.getSystemInfo({})],
+      ...more,
     ];
     const checks = await Promise.all(
       probes.map(async ([name, probe]) => {
@@ -40,4 +42,11 @@ export function healthRouter(deps: Pick<ApiDeps, 'db' | 'temporal'>): Router {
     res.status(down.length === 0 ? 200 : 503).json(body);
   });
   return router;
+}
+
+/** Prometheus text exposition of the process's metrics. */
+export function metricsHandler(metrics: Metrics): RequestHandler {
+  return async (_req, res) => {
+    res.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.exposition());
+  };
 }

@@ -31,9 +31,27 @@ export function optionsSchema(now: Date, maxDays: number) {
       reclaimCapPercent: z.number().min(0).max(100).optional(),
       reclaimDryRun: z.boolean().optional(),
       managerEmail: z.email().nullable().optional(),
+      activitySources: activitySourcesField.optional(),
+      meaningfulActivity: z
+        .object({ logins: z.boolean(), stories: z.boolean(), auditEvents: z.boolean() })
+        .partial()
+        .strict()
+        .optional(),
     })
     .strict();
 }
+
+/** `auto`, or a list of distinct sources. */
+const activitySourcesField = z.union(
+  [
+    z.literal('auto'),
+    z
+      .array(z.enum(['stories', 'auditLog']))
+      .min(1, 'name at least one source, or use "auto"')
+      .refine((list) => new Set(list).size === list.length, 'name each source once'),
+  ],
+  { error: 'must be "auto" or a list of "stories" and "auditLog"' },
+);
 
 const gid = z.string().regex(/^\d{1,30}$/, 'must be an Asana gid (digits)');
 
@@ -47,6 +65,11 @@ export const connectionInputSchema = z
     workspaceGid: gid.nullable().optional(),
     /** A child connection: reuse this profile's OAuth app, with tokens and an organization of its own. */
     parentProfileId: uuidField().optional(),
+    /**
+     * Write-only: the Service Account token an admin created in Asana's admin console (Enterprise tiers), the only
+     * credential that reads the audit log. null removes it.
+     */
+    serviceAccountToken: z.string().trim().min(1).max(500).nullable().optional(),
     /** On a parent: other base URLs its children may use its OAuth app at (its own is always allowed). */
     childBaseUrls: z.array(baseUrl).max(20).optional(),
   })

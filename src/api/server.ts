@@ -6,7 +6,7 @@ import { createApp } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, 'api');
-  const logger = createLogger(config.logLevel, 'api');
+  const logger = createLogger(config.logLevel, 'api', undefined, config.logFormat);
   const services = await buildServices(config, logger);
   const server = createApp(apiDeps(services)).listen(config.port, () => logger.info({ port: config.port }, 'API listening'));
   const stop = () => server.close(() => void services.close().then(() => process.exit(0)));

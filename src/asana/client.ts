@@ -9,6 +9,9 @@ import type {
   AuditLogActorType,
   AuditLogEvent,
   Page,
+  Project,
+  Story,
+  Task,
   TokenProvider,
   User,
   UserWorkspaceMembership,
@@ -54,6 +57,10 @@ export interface AsanaClientOptions {
   transientRetries?: number;
   /** The first backoff; each further one doubles (at most 4 s), jittered by ±50%. Default 200 ms. */
   transientBackoffMs?: number;
+  /** Told about every answer Asana gave (metrics). */
+  onResponse?: (info: { method: string; path: string; status: number }) => void;
+  /** Told when a wait begins (metrics); `onWait` is what keeps an activity heartbeating through it. */
+  onWaitStart?: (info: WaitInfo) => void;
 }
 
 export interface MembershipPageOptions {
@@ -74,6 +81,13 @@ export interface AuditLogPageOptions {
   resourceGid?: string;
   limit?: number;
   /** Resume from a stored watermark. */
+  offset?: string;
+}
+
+export interface ListPageOptions {
+  optFields?: string[];
+  /** 1 to 100; default 100. */
+  limit?: number;
   offset?: string;
 }
 
@@ -111,6 +125,14 @@ export class AsanaClient {
   private readonly signal: AbortSignal | undefined;
   private readonly transientRetries: number;
   private readonly transientBackoffMs: number;
+  private readonly onResponse: AsanaClientOptions['onResponse'];
+  private readonly onWaitStart: AsanaClientOptions['onWaitStart'];
+  /**
+   * Until when Asana asked this client's token to wait (a `performance.now()` time). Shared by the client's
+   * concurrent requests: once one meets a 429, none is sent before its Retry-After, since rejected requests
+   * count against the quota too.
+   */
+  private blockedUntil = 0;
 
   constructor(opts: AsanaClientOptions) {
     this.apiBase = `${opts.baseUrl.replace(/\/+$/, '')}/api/1.0`;
@@ -124,6 +146,8 @@ export class AsanaClient {
     this.signal = opts.signal;
     this.transientRetries = opts.transientRetries ?? 0;
     this.transientBackoffMs = opts.transientBackoffMs ?? 200;
+    this.onResponse = opts.onResponse;
+    this.onWaitStart = opts.onWaitStart;
   }
 
   async getMe(optFields?: string[]): Promise<User> {
@@ -185,6 +209,22 @@ export class AsanaClient {
     yield* this.pages<AuditLogEvent>(path, query, opts.offset, { stopWhenEmpty: true });
   }
 
+  /** The projects of a workspace, a page at a time. */
+  async *projectPages(workspaceGid: string, opts: ListPageOptions = {}): AsyncGenerator<Page<Project>, void, undefined> {
+    yield* this.pages<Project>(`/workspaces/${seg(workspaceGid)}/projects`, { opt_fields: joinFields(opts.optFields), limit: opts.limit ?? 100 }, opts.offset);
+  }
+
+  /** A project's tasks modified since an instant (every task when none is given), a page at a time. */
+  async *taskPages(projectGid: string, opts: ListPageOptions & { modifiedSince?: Date | string } = {}): AsyncGenerator<Page<Task>, void, undefined> {
+    const query: Query = { project: projectGid, modified_since: isoOf(opts.modifiedSince), opt_fields: joinFields(opts.optFields), limit: opts.limit ?? 100 };
+    yield* this.pages<Task>('/tasks', query, opts.offset);
+  }
+
+  /** A task's stories, oldest first, a page at a time. */
+  async *storyPages(taskGid: string, opts: ListPageOptions = {}): AsyncGenerator<Page<Story>, void, undefined> {
+    yield* this.pages<Story>(`/tasks/${seg(taskGid)}/stories`, { opt_fields: joinFields(opts.optFields), limit: opts.limit ?? 100 }, opts.offset);
+  }
+
   /** Removes the user from the workspace or organization (the caller must be an admin). */
   async removeUser(workspaceGid: string, userGid: string): Promise<void> {
     await this.request({
@@ -233,6 +273,7 @@ export class AsanaClient {
       return true;
     };
     for (;;) {
+      if (this.blockedUntil > performance.now()) await this.waitOut(this.blockedUntil, this.blockedUntil - performance.now(), 'rate_limit');
       const started = performance.now();
       let res: Awaited<ReturnType<typeof send>>;
       try {
@@ -243,6 +284,7 @@ export class AsanaClient {
       }
       const receivedAt = performance.now();
       this.logger?.debug({ method: spec.method, path: spec.path, status: res.status, ms: Math.round(receivedAt - started) }, 'asana request');
+      this.onResponse?.({ method: spec.method, path: spec.path, status: res.status });
 
       if (res.status === 401) {
         if (refreshed) {
@@ -266,7 +308,8 @@ export class AsanaClient {
         waits += 1;
         this.logger?.info({ path: spec.path, waitMs, attempt: waits }, 'asana rate limit; waiting');
         // Retry-After counts from Asana's answer, so the deadline is fixed before anything else runs.
-        await this.waitOut(receivedAt + waitMs, waitMs, 'rate_limit');
+        this.blockedUntil = Math.max(this.blockedUntil, receivedAt + waitMs);
+        await this.waitOut(this.blockedUntil, waitMs, 'rate_limit');
         continue;
       }
 
@@ -286,6 +329,7 @@ export class AsanaClient {
   }
 
   private async waitOut(deadline: number, waitMs: number, reason: WaitInfo['reason']): Promise<void> {
+    this.onWaitStart?.({ reason, waitMs });
     await this.onWait?.({ reason, waitMs });
     for (;;) {
       const remaining = deadline - performance.now();

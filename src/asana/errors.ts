@@ -36,7 +36,7 @@ export class AsanaAuthError extends Error {
   constructor(
     message: string,
     /** Why, when known: a refreshed token refused too, the grant revoked, or no tokens held at all. */
-    readonly reason?: 'token_rejected' | 'grant_revoked' | 'not_authorized',
+    readonly reason?: 'token_rejected' | 'grant_revoked' | 'not_authorized' | 'service_account_rejected',
   ) {
     super(message);
   }

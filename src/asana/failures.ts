@@ -11,6 +11,7 @@ export const AsanaFailureType = {
   BadRequest: 'AsanaBadRequest',
   Unavailable: 'AsanaUnavailable',
   OAuthRejected: 'AsanaOAuthRejected',
+  ServiceAccountRejected: 'AsanaServiceAccountRejected',
 } as const;
 
 const REAUTHORIZE = "Asana refused the connection's authorization; re-authorize the profile";
@@ -26,6 +27,11 @@ export function toActivityFailure(err: unknown): ApplicationFailure | unknown {
       nextRetryDelay: err.retryAfterMs,
       details: [{ retryAfterMs: err.retryAfterMs }],
     });
+  }
+
+  if (err instanceof AsanaAuthError && err.reason === 'service_account_rejected') {
+    // Not the OAuth grant: the connection's authorization stands, only the Service Account token must be replaced.
+    return ApplicationFailure.nonRetryable(err.message, AsanaFailureType.ServiceAccountRejected);
   }
 
   if (err instanceof AsanaAuthError) {

@@ -71,6 +71,32 @@ export interface AuditLogEvent {
   context?: { context_type?: string; api_authentication_method?: string; client_ip_address?: string; user_agent?: string };
 }
 
+export interface Project {
+  gid: string;
+  resource_type?: 'project';
+  name?: string;
+  archived?: boolean;
+}
+
+export interface Task {
+  gid: string;
+  resource_type?: 'task';
+  name?: string;
+  /** Moves with every change, the newest story included. */
+  modified_at?: string;
+}
+
+/** Something that happened on a task: a comment, or a system story (completed, assigned, moved...). */
+export interface Story {
+  gid: string;
+  resource_type?: 'story';
+  created_at: string;
+  /** Who did it; null for a system story no person caused. */
+  created_by: UserRef | null;
+  type?: 'comment' | 'system';
+  resource_subtype?: string;
+}
+
 /**
  * One page of a paginated list. `nextOffset` is the cursor to persist and resume from; null means
  * Asana gave none (for memberships: the list is complete).

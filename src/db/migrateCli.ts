@@ -5,7 +5,7 @@ import { migrate } from './migrate';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, undefined, config.logFormat);
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set to migrate a database (npm start migrates the embedded one itself).');
   const db = createDb(config.databaseUrl, logger, 1);
   try {

@@ -1,24 +1,59 @@
 import type { Db } from '../db/pool';
 import type { Logger } from '../logger';
+import { pathTemplate, type Metrics } from '../metrics';
 import type { SecretBox } from '../secrets/secretBox';
-import { AsanaClient, type AsanaClientOptions } from '../asana/client';
-import type { ConnectionRecord } from '../store/profiles';
+import { AsanaClient, AsanaAuthError, type AsanaClientOptions, type TokenProvider } from '../asana/client';
+import { openServiceAccountToken, type ConnectionRecord } from '../store/profiles';
 import { createDbTokenProvider } from './dbTokenProvider';
 
 /** Builds Asana clients that speak for a profile's connection, with its tokens (sealed in PostgreSQL). */
+type ClientOptions = Omit<AsanaClientOptions, 'baseUrl' | 'tokens'>;
+
 export interface AsanaClients {
-  forConnection(connection: ConnectionRecord, opts?: Omit<AsanaClientOptions, 'baseUrl' | 'tokens'>): AsanaClient;
+  /** Speaks as the admin who authorized the connection (OAuth; refreshed as needed). */
+  forConnection(connection: ConnectionRecord, opts?: ClientOptions): AsanaClient;
+  /**
+   * Speaks as the connection's Service Account (its token does not expire; a refused one must be replaced), or
+   * null when the connection holds no Service Account token.
+   */
+  forServiceAccount(connection: ConnectionRecord, opts?: ClientOptions): Promise<AsanaClient | null>;
 }
 
-export function createAsanaClients(deps: { db: Db; box: SecretBox; logger?: Logger }): AsanaClients {
+function serviceAccountTokens(token: string): TokenProvider {
+  return {
+    getAccessToken: async () => token,
+    refreshAccessToken: async () => {
+      throw new AsanaAuthError('Asana refused the Service Account token (401): create a new one in the admin console and set it as connection.serviceAccountToken.', 'service_account_rejected');
+    },
+  };
+}
+
+export function createAsanaClients(deps: { db: Db; box: SecretBox; logger?: Logger; metrics?: Metrics }): AsanaClients {
+  const { metrics } = deps;
+  // Every client reports its requests and waits, whoever made it.
+  const observed: ClientOptions = metrics
+    ? {
+        onResponse: ({ method, path, status }) => metrics.asanaRequests.inc({ endpoint: pathTemplate(path), method, status: String(status) }),
+        onWaitStart: ({ reason, waitMs }) => {
+          metrics.rateLimitWaits.inc({ reason });
+          metrics.rateLimitWaitSeconds.inc({ reason }, waitMs / 1000);
+        },
+      }
+    : {};
   return {
     forConnection(connection, opts = {}) {
       return new AsanaClient({
         baseUrl: connection.baseUrl,
         tokens: createDbTokenProvider({ db: deps.db, box: deps.box, profileId: connection.profileId, baseUrl: connection.baseUrl }),
         ...(deps.logger ? { logger: deps.logger } : {}),
+        ...observed,
         ...opts,
       });
+    },
+    async forServiceAccount(connection, opts = {}) {
+      const token = await openServiceAccountToken(deps.db, deps.box, connection.profileId);
+      if (!token) return null;
+      return new AsanaClient({ baseUrl: connection.baseUrl, tokens: serviceAccountTokens(token), ...(deps.logger ? { logger: deps.logger } : {}), ...observed, ...opts });
     },
   };
 }

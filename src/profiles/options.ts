@@ -1,4 +1,7 @@
-import type { ProfileOptions } from './types';
+import type { MeaningfulActivity, ProfileOptions } from './types';
+
+/** By default every kind of activity a person does counts (failed logins and being a target never do). */
+export const DEFAULT_MEANINGFUL_ACTIVITY: MeaningfulActivity = { logins: true, stories: true, auditEvents: true };
 
 /** How far back the first activity pull reaches unless the profile says otherwise. */
 export const DEFAULT_ANALYZE_ACTIVITY_DAYS = 60;
@@ -7,7 +10,10 @@ export const DEFAULT_ANALYZE_ACTIVITY_DAYS = 60;
  * Every option with its default where none was given: a new profile's options, and how a profile created
  * before an option existed reads it.
  */
-export function withOptionDefaults(options: Partial<Omit<ProfileOptions, 'downloadSubscriptions'>>, now: Date = new Date()): ProfileOptions {
+export function withOptionDefaults(
+  options: Partial<Omit<ProfileOptions, 'downloadSubscriptions' | 'meaningfulActivity'>> & { meaningfulActivity?: Partial<MeaningfulActivity> },
+  now: Date = new Date(),
+): ProfileOptions {
   return {
     downloadSubscriptions: true,
     downloadActivity: options.downloadActivity ?? true,
@@ -16,5 +22,7 @@ export function withOptionDefaults(options: Partial<Omit<ProfileOptions, 'downlo
     reclaimCapPercent: options.reclaimCapPercent ?? 10,
     reclaimDryRun: options.reclaimDryRun ?? false,
     managerEmail: options.managerEmail ?? null,
+    activitySources: options.activitySources ?? 'auto',
+    meaningfulActivity: { ...DEFAULT_MEANINGFUL_ACTIVITY, ...options.meaningfulActivity },
   };
 }

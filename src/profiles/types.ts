@@ -2,6 +2,23 @@
 
 export type ProfileStatus = 'draft' | 'published';
 
+/** Where a person's activity is read from: stories (every plan) and the audit log (Enterprise tiers, a Service Account token). */
+export type ActivitySource = 'stories' | 'auditLog';
+export const ACTIVITY_SOURCES: readonly ActivitySource[] = ['stories', 'auditLog'];
+
+/**
+ * What counts as a person's activity. Never counted, whatever this says: a failed login, and an event in which
+ * the person is only the target of someone else's action.
+ */
+export interface MeaningfulActivity {
+  /** A successful login (audit log). */
+  logins: boolean;
+  /** Any story the person created: a comment, a task completed, assigned, moved (stories). */
+  stories: boolean;
+  /** Any other audit-log event the person acted in. */
+  auditEvents: boolean;
+}
+
 export interface ProfileOptions {
   /** Always true: the subscription download is what every other run builds on. */
   downloadSubscriptions: true;
@@ -15,6 +32,9 @@ export interface ProfileOptions {
   reclaimDryRun: boolean;
   /** Who decides when a notified person asks to keep their seat, unless the rule names someone. */
   managerEmail?: string | null;
+  /** `auto`: stories always, the audit log too when the connection holds a Service Account token; or an explicit list. */
+  activitySources: 'auto' | ActivitySource[];
+  meaningfulActivity: MeaningfulActivity;
 }
 
 export type ValidationApi = 'Download Subscriptions' | 'Calculate Activity';
@@ -32,8 +52,8 @@ export interface ValidationResult {
   passed: boolean;
   checkedAt: string;
   checks: ValidationCheck[];
-  /** What the checks were run against; a later change to either makes the result stale. */
-  basis: { connectionVersion: number; downloadActivity: boolean };
+  /** What the checks were run against; a later change to any of them makes the result stale. */
+  basis: { connectionVersion: number; downloadActivity: boolean; activitySources?: ProfileOptions['activitySources'] };
 }
 
 export type ScheduleKind = 'download' | 'activity' | 'reconcile';

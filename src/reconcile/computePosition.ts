@@ -12,6 +12,8 @@ export type Position = 'compliant' | 'under_licensed' | 'over_licensed';
 export interface ModelUsage {
   modelId: string;
   edition: string;
+  /** False for a licence type that costs nothing (guests): it is never under-licensed and saves nothing. */
+  billable: boolean;
   /** The one currency of the model's entitlements; null when it has none. */
   currency: string | null;
   /** Sum of the quantities of the entitlements whose term covers the reconciliation date. */
@@ -27,6 +29,7 @@ export interface ModelUsage {
 export interface ModelPosition {
   modelId: string;
   edition: string;
+  billable: boolean;
   currency: string | null;
   rightsOwned: number;
   used: number;
@@ -56,7 +59,8 @@ export interface PositionCounts {
 
 export function computePosition(u: ModelUsage): ModelPosition {
   const available = Math.max(u.rightsOwned - u.used, 0);
-  const shortfall = Math.max(u.used - u.rightsOwned, 0);
+  // Seats of a free licence type need no rights: using more of them than were bought is no breach and no cost.
+  const shortfall = u.billable ? Math.max(u.used - u.rightsOwned, 0) : 0;
   const position: Position = shortfall > 0 ? 'under_licensed' : available > 0 ? 'over_licensed' : 'compliant';
   const owned = BigInt(u.rightsOwned);
   // Each amount is seats x (total value / total quantity), rounded once, so it never carries the
@@ -65,6 +69,7 @@ export function computePosition(u: ModelUsage): ModelPosition {
   return {
     modelId: u.modelId,
     edition: u.edition,
+    billable: u.billable,
     currency: u.currency,
     rightsOwned: u.rightsOwned,
     used: u.used,
@@ -77,8 +82,9 @@ export function computePosition(u: ModelUsage): ModelPosition {
     overLicensedAmount: amount(available),
     openCandidates: u.openCandidates,
     reclaimed: u.reclaimed,
-    potentialSavings: amount(u.openCandidates),
-    actualSavings: amount(u.reclaimed),
+    // Reclaiming a free seat is hygiene: it saves nothing.
+    potentialSavings: u.billable ? amount(u.openCandidates) : '0.00',
+    actualSavings: u.billable ? amount(u.reclaimed) : '0.00',
     activitySpread: u.activitySpread,
   };
 }

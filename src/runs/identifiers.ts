@@ -5,11 +5,14 @@ export interface MembershipFlags {
   is_view_only?: boolean | null;
 }
 
-/** The licence types the service knows; each becomes a software model on first sight. */
-export const KNOWN_IDENTIFIERS: Readonly<Record<string, { edition: string }>> = {
-  member: { edition: 'Member' },
-  guest: { edition: 'Guest' },
-  view_only: { edition: 'View-only member' },
+/**
+ * The licence types the service knows; each becomes a software model on first sight. Asana bills members and
+ * (on Enterprise tiers, as a licence of its own) view-only members; guests are free in organizations.
+ */
+export const KNOWN_IDENTIFIERS: Readonly<Record<string, { edition: string; billable: boolean }>> = {
+  member: { edition: 'Member', billable: true },
+  guest: { edition: 'Guest', billable: false },
+  view_only: { edition: 'View-only member', billable: true },
 };
 
 /**

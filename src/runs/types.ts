@@ -13,6 +13,8 @@ export interface RunTuning {
   reclaimBatchSize?: number;
   /** How often a GET that meets a 5xx or network error is retried inside the activity (default 4). */
   transientRetries?: number;
+  /** How many projects the stories walk reads at once (default 8). */
+  storyConcurrency?: number;
 }
 
 /** What a schedule (or `POST .../runs`) passes to a run workflow. */

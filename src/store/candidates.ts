@@ -32,34 +32,33 @@ const EXCLUDED = NOT_RECLAIMABLE('s', 'conn');
 
 /**
  * Turns last activity into removal candidates, per active rule. "No signal is not inactivity": with
- * `activityReadable` false nothing new is created; otherwise a person with no event is taken as inactive
- * only since the start of the events read (the cursor's coverage start), never for longer.
+ * `completeSince` null (a source could not be read) nothing new is created; otherwise a person with no
+ * signal is taken as inactive only since the start of what the sources cover, never for longer.
  */
-export async function analyzeActivity(db: Db, p: { profileId: string; jobId: string; activityReadable: boolean }): Promise<AnalysisCounts> {
+export async function analyzeActivity(db: Db, p: { profileId: string; jobId: string; completeSince: Date | null }): Promise<AnalysisCounts> {
   return db.withTransaction(async (tx) => {
-    const created = p.activityReadable
+    const created = p.completeSince
       ? await tx.query<{ n: number }>(
           `WITH made AS (
              INSERT INTO removal_candidates (id, profile_id, user_gid, rule_id, model_id, state, reason, last_activity_at, created_by_job)
              SELECT gen_random_uuid(), s.profile_id, s.user_gid, r.id, r.model_id, 'ready',
                     CASE WHEN a.last_activity_at IS NULL
-                         THEN format('No activity since %s (%s days or more)', to_char(c.coverage_start AT TIME ZONE 'UTC', 'YYYY-MM-DD'), r.threshold_days)
+                         THEN format('No activity since %s (%s days or more)', to_char($3::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD'), r.threshold_days)
                          ELSE format('Last active %s, over %s days ago', to_char(a.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), r.threshold_days) END,
                     a.last_activity_at, $2
                FROM subscriptions s
                JOIN reclamation_rules r ON r.profile_id = s.profile_id AND r.model_id = s.model_id AND r.active
-               JOIN activity_cursors c ON c.profile_id = s.profile_id
                JOIN connections conn ON conn.profile_id = s.profile_id
                LEFT JOIN user_activity a ON a.profile_id = s.profile_id AND a.user_gid = s.user_gid
               WHERE s.profile_id = $1 AND s.status = 'active'
-                AND COALESCE(a.last_activity_at, c.coverage_start) < now() - make_interval(days => r.threshold_days)
+                AND COALESCE(a.last_activity_at, $3::timestamptz) < now() - make_interval(days => r.threshold_days)
                 AND s.account_created_at IS NOT NULL
                 AND s.account_created_at < now() - make_interval(days => r.threshold_days)
                 AND NOT ${EXCLUDED}
              ON CONFLICT DO NOTHING
              RETURNING 1)
            SELECT count(*)::int AS n FROM made`,
-          [p.profileId, p.jobId],
+          [p.profileId, p.jobId, p.completeSince],
         )
       : [{ n: 0 }];
 
@@ -107,7 +106,7 @@ export async function analyzeActivity(db: Db, p: { profileId: string; jobId: str
       candidatesCanceled: canceled[0]!.n,
       candidatesSkipped: skipped[0]!.n,
       openCandidates: open[0]!.n,
-      activityUnavailable: p.activityReadable ? 0 : 1,
+      activityUnavailable: p.completeSince ? 0 : 1,
     };
   });
 }
@@ -458,4 +457,10 @@ export async function lockCandidate(db: Queryable, candidateId: string): Promise
 /** Uses up every link of one step (keep and release, or approve and reject) of a candidate. */
 export async function useStepLinks(db: Queryable, candidateId: string, step: readonly ActionName[], now: Date): Promise<void> {
   await db.query('UPDATE action_links SET used_at = $3 WHERE candidate_id = $1 AND action = ANY($2) AND used_at IS NULL', [candidateId, step, now]);
+}
+
+/** Candidates of every profile by state (the metrics' gauge). */
+export async function countCandidatesByState(db: Queryable): Promise<Record<string, number>> {
+  const rows = await db.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM removal_candidates GROUP BY state');
+  return Object.fromEntries(CANDIDATE_STATES.map((s) => [s, rows.find((r) => r.state === s)?.n ?? 0]));
 }

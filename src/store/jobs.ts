@@ -1,7 +1,7 @@
 // Job results (one row per run: started, finished, counts, error) and run leases (which run holds a
 // profile's slot for its kind). The only module that reads or writes `job_results` and `run_leases`.
 import type { Queryable, Tx } from '../db/pool';
-import { paged, type Page, type Paged } from '../db/sql';
+import { camelRow, paged, type Page, type Paged } from '../db/sql';
 import type { Counts, JobKind, JobTrigger } from '../runs/types';
 
 /** How a run ended: `skipped` when another run of its kind was in progress for the profile. */
@@ -20,6 +20,9 @@ export interface JobResultRow {
   finished_at: Date | null;
   counts: Counts;
   error: string | null;
+  details: Record<string, unknown>;
+  /** Where a page walk stands (see commitWalkProgress). */
+  progress: unknown;
 }
 
 /** Records that a run started; a replayed activity finds the row it wrote before (one row per workflow run). */
@@ -42,19 +45,40 @@ export async function addJobCounts(db: Queryable, jobId: string, counts: Counts)
   await db.query('UPDATE job_results SET counts = counts || $2::jsonb WHERE id = $1', [jobId, JSON.stringify(counts)]);
 }
 
+/** Adds to the running job's counts (each key by its amount), e.g. a project's stories as it is finished. */
+export async function incrementJobCounts(db: Queryable, jobId: string, counts: Counts): Promise<void> {
+  const keys = Object.keys(counts);
+  await db.query(
+    `UPDATE job_results SET counts = counts || (
+       SELECT jsonb_object_agg(k, COALESCE((counts->>k)::bigint, 0) + v) FROM unnest($2::text[], $3::bigint[]) AS u(k, v))
+     WHERE id = $1`,
+    [jobId, keys, keys.map((k) => counts[k]!)],
+  );
+}
+
+/** What a run reports besides counts (which activity source could not be read, and why), merged in. */
+export async function addJobDetails(db: Queryable, jobId: string, details: Record<string, unknown>): Promise<void> {
+  await db.query('UPDATE job_results SET details = details || $2::jsonb WHERE id = $1', [jobId, JSON.stringify(details)]);
+}
+
 /** The counts a running job has recorded so far (a retried activity carries on from them). */
 export async function getJobCounts(db: Queryable, jobId: string): Promise<Counts> {
   const rows = await db.query<{ counts: Counts }>('SELECT counts FROM job_results WHERE id = $1', [jobId]);
   return rows[0]?.counts ?? {};
 }
 
-export async function finishJobResult(db: Queryable, jobId: string, outcome: { status: FinishedStatus; counts: Counts; error?: string | null }): Promise<void> {
-  await db.query(`UPDATE job_results SET status = $2, counts = counts || $3::jsonb, error = $4, finished_at = now() WHERE id = $1`, [
-    jobId,
-    outcome.status,
-    JSON.stringify(outcome.counts),
-    outcome.error ?? null,
-  ]);
+/** Completes a run's job result; answers its kind and how long it ran (metrics). */
+export async function finishJobResult(
+  db: Queryable,
+  jobId: string,
+  outcome: { status: FinishedStatus; counts: Counts; error?: string | null },
+): Promise<{ kind: JobKind; seconds: number } | null> {
+  const rows = await db.query<{ kind: JobKind; seconds: number }>(
+    `UPDATE job_results SET status = $2, counts = counts || $3::jsonb, error = $4, finished_at = now() WHERE id = $1
+     RETURNING kind, extract(epoch FROM finished_at - started_at)::float8 AS seconds`,
+    [jobId, outcome.status, JSON.stringify(outcome.counts), outcome.error ?? null],
+  );
+  return rows[0] ?? null;
 }
 
 /** The page walk's position committed with its last page, if the job has one. */
@@ -80,18 +104,9 @@ export function listJobResults(db: Queryable, profileId: string, f: { kind?: Job
 }
 
 export function jobResultView(row: JobResultRow) {
-  return {
-    id: row.id,
-    kind: row.kind,
-    trigger: row.trigger,
-    status: row.status,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    counts: row.counts,
-    error: row.error,
-    workflowId: row.workflow_id,
-    runId: row.run_id,
-  };
+  // What the walk keeps to resume, and the profile the path already names, are not shown.
+  const { profileId: _profile, progress: _progress, ...view } = camelRow(row);
+  return view;
 }
 
 // ---- run leases ----

@@ -2,7 +2,7 @@
 // `entitlements` and `licence_positions`.
 import crypto from 'node:crypto';
 import type { Queryable, Tx } from '../db/pool';
-import { paged, Where, type Page, type Paged } from '../db/sql';
+import { camelRow, paged, Where, type Page, type Paged } from '../db/sql';
 import { toCents } from '../reconcile/money';
 import { ACTIVITY_BUCKETS, type ActivitySpread, type ModelPosition, type ModelUsage, type PositionCounts } from '../reconcile/computePosition';
 import { OPEN_STATES } from './candidates';
@@ -105,19 +105,7 @@ export async function deleteEntitlement(db: Queryable, profileId: string, id: st
 }
 
 export function entitlementView(r: EntitlementRow) {
-  return {
-    id: r.id,
-    modelId: r.model_id,
-    edition: r.edition,
-    quantity: r.quantity,
-    unitPrice: r.unit_price,
-    currency: r.currency,
-    termStart: r.term_start,
-    termEnd: r.term_end,
-    current: r.current,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
+  return camelRow(r);
 }
 
 // ---- what a reconciliation is computed from ----
@@ -125,6 +113,7 @@ export function entitlementView(r: EntitlementRow) {
 interface UsageRow {
   model_id: string;
   edition: string;
+  billable: boolean;
   currency: string | null;
   rights_owned: number;
   value: string;
@@ -175,7 +164,7 @@ export async function modelUsage(tx: Tx, profileId: string, at: Date): Promise<M
        SELECT model_id, count(*) FILTER (WHERE state = ANY($3))::int AS open_candidates,
               count(*) FILTER (WHERE state = 'closed_complete')::int AS reclaimed
          FROM removal_candidates WHERE profile_id = $1 AND model_id IS NOT NULL GROUP BY model_id)
-     SELECT m.id AS model_id, m.edition, c.currency, COALESCE(o.rights_owned, 0) AS rights_owned, COALESCE(o.value, '0') AS value,
+     SELECT m.id AS model_id, m.edition, m.billable, c.currency, COALESCE(o.rights_owned, 0) AS rights_owned, COALESCE(o.value, '0') AS value,
             COALESCE(u.used, 0) AS used, COALESCE(k.open_candidates, 0) AS open_candidates, COALESCE(k.reclaimed, 0) AS reclaimed,
             COALESCE(u.d0_30, 0) AS d0_30, COALESCE(u.d30_60, 0) AS d30_60, COALESCE(u.d60_90, 0) AS d60_90,
             COALESCE(u.d90, 0) AS d90, COALESCE(u.never, 0) AS never
@@ -191,6 +180,7 @@ export async function modelUsage(tx: Tx, profileId: string, at: Date): Promise<M
   return rows.map((r) => ({
     modelId: r.model_id,
     edition: r.edition,
+    billable: r.billable,
     currency: r.currency,
     rightsOwned: r.rights_owned,
     valueCents: toCents(r.value),
@@ -212,13 +202,13 @@ export async function databaseNow(tx: Tx): Promise<Date> {
 export async function insertPositions(tx: Tx, p: { profileId: string; jobId: string; computedAt: Date; positions: ModelPosition[] }): Promise<void> {
   if (p.positions.length === 0) return;
   await tx.query(
-    `INSERT INTO licence_positions (id, profile_id, job_id, computed_at, model_id, edition, currency, rights_owned, used, available, shortfall,
+    `INSERT INTO licence_positions (id, profile_id, job_id, computed_at, model_id, edition, billable, currency, rights_owned, used, available, shortfall,
                                     position, average_unit_price, true_up_cost, over_licensed_amount, open_candidates, reclaimed,
                                     potential_savings, actual_savings, activity_spread)
-     SELECT gen_random_uuid(), $1, $2, $3, r."modelId", r.edition, r.currency, r."rightsOwned", r.used, r.available, r.shortfall,
+     SELECT gen_random_uuid(), $1, $2, $3, r."modelId", r.edition, r.billable, r.currency, r."rightsOwned", r.used, r.available, r.shortfall,
             r.position, r."averageUnitPrice", r."trueUpCost", r."overLicensedAmount", r."openCandidates", r.reclaimed,
             r."potentialSavings", r."actualSavings", r."activitySpread"
-       FROM jsonb_to_recordset($4::jsonb) AS r("modelId" uuid, edition text, currency text, "rightsOwned" int, used int, available int,
+       FROM jsonb_to_recordset($4::jsonb) AS r("modelId" uuid, edition text, billable boolean, currency text, "rightsOwned" int, used int, available int,
             shortfall int, position text, "averageUnitPrice" numeric, "trueUpCost" numeric, "overLicensedAmount" numeric,
             "openCandidates" int, reclaimed int, "potentialSavings" numeric, "actualSavings" numeric, "activitySpread" jsonb)`,
     [p.profileId, p.jobId, p.computedAt, JSON.stringify(p.positions)],
@@ -247,7 +237,7 @@ export async function latestPositions(db: Queryable, profileId: string): Promise
   const rows = await db.query<Omit<StoredPosition, 'compliant'>>(
     `WITH latest AS (
        SELECT computed_at, job_id FROM licence_positions WHERE profile_id = $1 ORDER BY computed_at DESC, job_id LIMIT 1)
-     SELECT p.model_id AS "modelId", p.edition, p.currency, p.rights_owned AS "rightsOwned", p.used, p.available, p.shortfall,
+     SELECT p.model_id AS "modelId", p.edition, p.billable, p.currency, p.rights_owned AS "rightsOwned", p.used, p.available, p.shortfall,
             p.position, p.average_unit_price::text AS "averageUnitPrice", p.true_up_cost::text AS "trueUpCost",
             p.over_licensed_amount::text AS "overLicensedAmount", p.open_candidates AS "openCandidates", p.reclaimed,
             p.potential_savings::text AS "potentialSavings", p.actual_savings::text AS "actualSavings", p.activity_spread AS "activitySpread"

@@ -5,6 +5,7 @@ import type { Queryable, Tx } from '../db/pool';
 import type { SecretBox } from '../secrets/secretBox';
 import { sha256 } from '../secrets/secretBox';
 import type { ProfileOptions, ProfileState, ProfileStatus, ScheduleKind, ValidationResult } from '../profiles/types';
+import { withOptionDefaults } from '../profiles/options';
 
 // ---- profiles ----
 
@@ -35,13 +36,15 @@ export async function insertProfile(
       workspaceGid?: string | null;
       parentProfileId?: string;
       childBaseUrls?: string[];
+      serviceAccountToken?: string | null;
     };
   },
 ): Promise<void> {
   await tx.query('INSERT INTO profiles (id, display_name, options) VALUES ($1, $2, $3)', [p.id, p.displayName, JSON.stringify(p.options)]);
   await tx.query(
-    `INSERT INTO connections (profile_id, base_url, redirect_url, client_id, client_secret_sealed, workspace_gid, parent_profile_id, child_base_urls)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    `INSERT INTO connections (profile_id, base_url, redirect_url, client_id, client_secret_sealed, workspace_gid, parent_profile_id, child_base_urls,
+                              service_account_token_sealed)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       p.id,
       p.connection.baseUrl,
@@ -51,6 +54,7 @@ export async function insertProfile(
       p.connection.workspaceGid ?? null,
       p.connection.parentProfileId ?? null,
       p.connection.childBaseUrls ?? [],
+      p.connection.serviceAccountToken ? box.seal(p.connection.serviceAccountToken) : null,
     ],
   );
 }
@@ -81,7 +85,7 @@ export async function updateConnection(
   tx: Tx,
   box: SecretBox,
   id: string,
-  change: { baseUrl?: string; clientId?: string; clientSecret?: string; workspaceGid?: string | null; childBaseUrls?: string[] },
+  change: { baseUrl?: string; clientId?: string; clientSecret?: string; workspaceGid?: string | null; childBaseUrls?: string[]; serviceAccountToken?: string | null },
 ): Promise<{ version: number; tokensDropped: boolean }> {
   const before = await getConnection(tx, id);
   if (!before) throw new Error(`No connection for profile ${id}`);
@@ -99,10 +103,13 @@ export async function updateConnection(
         refresh_token_sealed = CASE WHEN $7 THEN NULL ELSE refresh_token_sealed END,
         access_token_expires_at = CASE WHEN $7 THEN NULL ELSE access_token_expires_at END,
         child_base_urls = COALESCE($8, child_base_urls),
+        service_account_token_sealed = CASE WHEN $9 THEN $10 ELSE service_account_token_sealed END,
         version = version + 1,
         updated_at = now()
       WHERE profile_id = $1 RETURNING version`,
-    [id, change.baseUrl ?? null, change.clientId ?? null, change.clientSecret ? box.seal(change.clientSecret) : null, change.workspaceGid !== undefined, change.workspaceGid ?? null, appChanged, change.childBaseUrls ?? null],
+    [id, change.baseUrl ?? null, change.clientId ?? null, change.clientSecret ? box.seal(change.clientSecret) : null, change.workspaceGid !== undefined, change.workspaceGid ?? null, appChanged, change.childBaseUrls ?? null,
+      change.serviceAccountToken !== undefined, change.serviceAccountToken ? box.seal(change.serviceAccountToken) : null,
+    ],
   );
   return { version: rows[0]!.version, tokensDropped: appChanged && before.hasTokens };
 }
@@ -142,11 +149,13 @@ export function profileView(row: ProfileRow, connection: ConnectionRecord | null
     displayName: row.display_name,
     status: row.status,
     profileType: row.profile_type,
-    options: row.options,
+    // Profiles made before an option existed show its default.
+    options: withOptionDefaults(row.options),
     connection: connection && {
       baseUrl: connection.baseUrl,
       clientId: connection.clientId,
       clientSecretSet: connection.hasClientSecret,
+      serviceAccountTokenSet: connection.hasServiceAccountToken,
       parentProfileId: connection.parentProfileId,
       childBaseUrls: connection.childBaseUrls,
       redirectUrl: connection.redirectUrl,
@@ -185,6 +194,8 @@ export interface ConnectionRecord {
   baseUrl: string;
   clientId: string | null;
   hasClientSecret: boolean;
+  /** A Service Account token is stored (the only credential that reads the audit log). */
+  hasServiceAccountToken: boolean;
   redirectUrl: string;
   workspaceGid: string | null;
   authorizedUserGid: string | null;
@@ -206,6 +217,7 @@ interface ConnectionRow {
   base_url: string;
   client_id: string | null;
   client_secret_sealed: string | null;
+  service_account_token_sealed: string | null;
   redirect_url: string;
   workspace_gid: string | null;
   authorized_user_gid: string | null;
@@ -228,7 +240,7 @@ const COLUMNS = `c.profile_id, c.base_url, COALESCE(parent.client_id, c.client_i
        THEN COALESCE(parent.client_secret_sealed, c.client_secret_sealed) END AS client_secret_sealed,
   c.redirect_url, c.workspace_gid,
   c.authorized_user_gid, c.authorized_user_name, c.authorized_at, c.access_token_expires_at, c.access_token_sealed,
-  c.refresh_token_sealed, c.auth_error, c.version, c.parent_profile_id, c.child_base_urls`;
+  c.refresh_token_sealed, c.auth_error, c.version, c.parent_profile_id, c.child_base_urls, c.service_account_token_sealed`;
 const FROM = 'connections c LEFT JOIN connections parent ON parent.profile_id = c.parent_profile_id';
 
 function toRecord(row: ConnectionRow): ConnectionRecord {
@@ -237,6 +249,7 @@ function toRecord(row: ConnectionRow): ConnectionRecord {
     baseUrl: row.base_url,
     clientId: row.client_id,
     hasClientSecret: row.client_secret_sealed !== null,
+    hasServiceAccountToken: row.service_account_token_sealed !== null,
     redirectUrl: row.redirect_url,
     workspaceGid: row.workspace_gid,
     authorizedUserGid: row.authorized_user_gid,
@@ -309,6 +322,12 @@ export async function setWorkspaceGid(db: Queryable, profileId: string, workspac
 /** A run found the grant revoked: the profile shows it (the first cause found) until the connection is authorized again. */
 export async function recordAuthError(db: Queryable, profileId: string, message: string): Promise<void> {
   await db.query('UPDATE connections SET auth_error = COALESCE(auth_error, $2), updated_at = now() WHERE profile_id = $1', [profileId, message]);
+}
+
+/** Opens the Service Account token; call only to send it to Asana, never to build a response. */
+export async function openServiceAccountToken(db: Queryable, box: SecretBox, profileId: string): Promise<string | null> {
+  const rows = await db.query<{ sealed: string | null }>('SELECT service_account_token_sealed AS sealed FROM connections WHERE profile_id = $1', [profileId]);
+  return rows[0]?.sealed ? box.open(rows[0].sealed) : null;
 }
 
 /** The sealed access token and its expiry, for the token provider (which opens it). */

@@ -126,13 +126,13 @@ async function ensureModels(db: Queryable, profileId: string, identifiers: strin
   const known = identifiers.filter((i) => Object.hasOwn(KNOWN_IDENTIFIERS, i));
   if (known.length === 0) return;
   const created = await db.query<{ id: string }>(
-    `WITH catalogue AS (SELECT * FROM unnest($2::text[], $3::text[]) AS c(identifier, edition)),
+    `WITH catalogue AS (SELECT * FROM unnest($2::text[], $3::text[], $4::boolean[]) AS c(identifier, edition, billable)),
        wanted AS (
          SELECT c.* FROM catalogue c
           WHERE NOT EXISTS (SELECT 1 FROM identifier_mappings m WHERE m.profile_id = $1 AND m.identifier = c.identifier)),
        new_models AS (
-         INSERT INTO software_models (id, profile_id, edition)
-         SELECT gen_random_uuid(), $1, edition FROM wanted
+         INSERT INTO software_models (id, profile_id, edition, billable)
+         SELECT gen_random_uuid(), $1, edition, billable FROM wanted
          ON CONFLICT (profile_id, edition) DO NOTHING
          RETURNING id, edition),
        all_models AS (
@@ -144,7 +144,7 @@ async function ensureModels(db: Queryable, profileId: string, identifiers: strin
          ON CONFLICT DO NOTHING)
      -- PostgreSQL runs every data-modifying CTE, referenced or not.
      SELECT id FROM new_models`,
-    [profileId, known, known.map((i) => KNOWN_IDENTIFIERS[i]!.edition)],
+    [profileId, known, known.map((i) => KNOWN_IDENTIFIERS[i]!.edition), known.map((i) => KNOWN_IDENTIFIERS[i]!.billable)],
   );
   await ensureDefaultRules(db, profileId, created.map((m) => m.id));
 }
@@ -230,6 +230,8 @@ export interface SoftwareModelRow {
   publisher: string;
   product: string;
   edition: string;
+  /** Whether its seats cost money (guests are free in organizations): a free model is never under-licensed. */
+  billable: boolean;
   identifiers: string[];
   active_subscriptions: number;
   rule_id: string | null;
@@ -237,7 +239,7 @@ export interface SoftwareModelRow {
 }
 
 const SELECT_MODELS = `
-  SELECT m.id, m.publisher, m.product, m.edition, m.created_at,
+  SELECT m.id, m.publisher, m.product, m.edition, m.billable, m.created_at,
          COALESCE((SELECT array_agg(im.identifier ORDER BY im.identifier) FROM identifier_mappings im
                     WHERE im.profile_id = m.profile_id AND im.model_id = m.id), '{}') AS identifiers,
          (SELECT count(*) FROM subscriptions s
@@ -261,6 +263,12 @@ export async function findModelIdByEdition(db: Queryable, profileId: string, edi
   return rows[0]?.id ?? null;
 }
 
+/** Says whether a model's seats cost money; false when it is not the profile's. */
+export async function setModelBillable(db: Queryable, profileId: string, modelId: string, billable: boolean): Promise<boolean> {
+  const rows = await db.query<{ id: string }>('UPDATE software_models SET billable = $3 WHERE profile_id = $1 AND id = $2 RETURNING id', [profileId, modelId, billable]);
+  return rows.length > 0;
+}
+
 /** A model is never without its reclamation rule: both are created in the caller's transaction. */
 export async function insertModelWithRule(tx: Tx, profileId: string, edition: string): Promise<string> {
   const modelId = crypto.randomUUID();
@@ -275,6 +283,7 @@ export function softwareModelView(r: SoftwareModelRow) {
     publisher: r.publisher,
     product: r.product,
     edition: r.edition,
+    billable: r.billable,
     identifiers: r.identifiers,
     activeSubscriptions: r.active_subscriptions,
     ruleId: r.rule_id,

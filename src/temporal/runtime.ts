@@ -4,11 +4,13 @@ import type { Logger } from '../logger';
 let installed = false;
 
 /**
- * Routes the Temporal SDK's own log lines into the service's logger. The SDK's INFO lines (bundle
- * statistics, worker state changes) are only interesting when debugging, so they become debug lines.
+ * Routes the Temporal SDK's own log lines into the service's logger (its INFO lines, bundle statistics and worker
+ * state changes, are only interesting when debugging, so they become debug lines) and, with `metricsPort`,
+ * exposes the SDK's worker metrics (polls, slots, latencies) in Prometheus text on loopback; answers their URL.
  */
-export function installTemporalRuntime(logger: Logger): void {
-  if (installed) return;
+export function installTemporalRuntime(logger: Logger, opts: { metricsPort?: number } = {}): string | undefined {
+  const metricsUrl = opts.metricsPort ? `http://127.0.0.1:${opts.metricsPort}/metrics` : undefined;
+  if (installed) return metricsUrl;
   installed = true;
   const sdk = logger.child({ component: 'temporal-sdk' });
   const levels: Record<LogLevel, (meta: LogMetadata | undefined, msg: string) => void> = {
@@ -20,7 +22,10 @@ export function installTemporalRuntime(logger: Logger): void {
   };
   Runtime.install({
     // The SDK's native core (polling, retries towards the server) logs through this logger too, warnings up.
-    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } },
+    telemetryOptions: {
+      logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} },
+      ...(opts.metricsPort ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${opts.metricsPort}`, countersTotalSuffix: true, useSecondsForDurations: true } } } : {}),
+    },
     logger: {
       log: (level, message, meta) => levels[level](meta, message),
       trace: (message, meta) => levels.TRACE(meta, message),
@@ -30,4 +35,5 @@ export function installTemporalRuntime(logger: Logger): void {
       error: (message, meta) => levels.ERROR(meta, message),
     },
   });
+  return metricsUrl;
 }

@@ -16,8 +16,11 @@ function shape(line: string): string {
     .replace(/[A-Za-z_$][\w$]*/g, 'x');
 }
 
-/** Lines that carry no logic of their own (closing brackets, comments) do not make a block alike. */
-const thin = (s: string) => /^[\s{}()[\];,.]*$/.test(s) || s.startsWith('//') || s.startsWith('*') || s.startsWith('/*');
+/**
+ * Lines that carry no logic of their own do not make a block alike: closing brackets, comments, and a lone name,
+ * string or number (the entries of an import list or of a list of values).
+ */
+const thin = (s: string) => /^[\s{}()[\];,.]*$/.test(s) || /^(x|S|N|x as x|type x),?$/.test(s) || s.startsWith('//') || s.startsWith('*') || s.startsWith('/*');
 
 function files(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

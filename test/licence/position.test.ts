@@ -7,6 +7,7 @@ const spread = { '0-30': 0, '30-60': 0, '60-90': 0, '90+': 0, never: 0 };
 const usage = (u: Partial<ModelUsage>): ModelUsage => ({
   modelId: 'm',
   edition: 'Member',
+  billable: true,
   currency: 'EUR',
   rightsOwned: 0,
   valueCents: 0n,
@@ -34,6 +35,24 @@ describe('the position of one model', () => {
     expect(p.actualSavings).toBe('30.01');
     // 1 x 0.005 = 0.005 rounds up to 0.01.
     expect(computePosition(usage({ rightsOwned: 2, valueCents: 1n, used: 3 })).trueUpCost).toBe('0.01');
+  });
+
+  it('a free licence type (guests) is never under-licensed and saves nothing, however many seats it uses', () => {
+    expect(computePosition(usage({ edition: 'Guest', billable: false, currency: null, used: 40, openCandidates: 5, reclaimed: 2 }))).toMatchObject({
+      shortfall: 0,
+      position: 'compliant',
+      compliant: true,
+      trueUpCost: '0.00',
+      potentialSavings: '0.00',
+      actualSavings: '0.00',
+    });
+    // Seats bought of it and not used are still money spent.
+    expect(computePosition(usage({ billable: false, rightsOwned: 10, valueCents: 1000n, used: 4, openCandidates: 1 }))).toMatchObject({
+      position: 'over_licensed',
+      available: 6,
+      overLicensedAmount: '6.00',
+      potentialSavings: '0.00',
+    });
   });
 
   it('has no price and costs nothing without seats owned', () => {

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
-import { jobResults, readyProfile, runJob, simMembers, type SimMember } from '../support/runs';
+import { jobResults, lastActiveAt, readyProfile, runJob, simMembers, type SimMember } from '../support/runs';
 
 const DAY = 86_400_000;
-const scenario = { seed: 42, members: 240, guests: 40, viewOnly: 30, admins: 4, inactiveShare: 0.3, recentlyCreatedShare: 0.08, eventsPerUserPerDay: 1, days: 90, deactivatedMembers: 1 };
+// An Advanced-tier organization: no audit log at all, so activity comes from stories alone (the OAuth grant).
+const scenario = { seed: 42, members: 240, guests: 40, viewOnly: 30, admins: 4, inactiveShare: 0.3, recentlyCreatedShare: 0.08, eventsPerUserPerDay: 1, days: 90, deactivatedMembers: 1, tier: 'advanced' };
 
 let h: Harness;
 beforeAll(async () => {
@@ -22,7 +23,9 @@ function expectedCandidates(members: SimMember[], opts: { excludedGid: string; e
     .filter((m) => (m.isGuest ? 'guest' : m.isViewOnly ? 'view_only' : 'member') !== opts.excludedIdentifier)
     .filter((m) => Date.parse(m.createdAt) < threshold)
     .filter((m) => {
-      const last = m.lastEventAt && Date.parse(m.lastEventAt) >= opts.coverageStart ? Date.parse(m.lastEventAt) : opts.coverageStart;
+      // The newest story the person created; no story (or none since the coverage began) counts from the coverage's start.
+      const story = lastActiveAt(m, { stories: true, auditLog: false });
+      const last = story !== null && story >= opts.coverageStart ? story : opts.coverageStart;
       return last < threshold;
     })
     .map((m) => m.gid)
@@ -48,7 +51,7 @@ async function runScenario(reclaim: boolean) {
 
   // One excluded user (an inactive plain member) and one excluded identifier (guests).
   const before = await simMembers(h);
-  const excluded = before.find((m) => m.isActive && !m.isAdmin && !m.isGuest && !m.isViewOnly && !m.lastEventAt && Date.parse(m.createdAt) < Date.now() - 90 * DAY)!;
+  const excluded = before.find((m) => m.isActive && !m.isAdmin && !m.isGuest && !m.isViewOnly && !m.lastStoryAt && Date.parse(m.createdAt) < Date.now() - 90 * DAY)!;
   expect((await h.api('POST', `/api/profiles/${profileId}/exclusion-rules/users`, { userGid: excluded.gid, reason: 'CEO' })).status).toBe(201);
   expect((await h.api('POST', `/api/profiles/${profileId}/exclusion-rules/identifiers`, { identifier: 'guest' })).status).toBe(201);
 
@@ -88,8 +91,12 @@ describe('download → activity → analysis → reclaim on a seeded organizatio
     const members = before.filter((m) => m.isActive && !m.removedAt).length;
     expect(download!.counts).toMatchObject({ members, activeSubscriptions: members, endedSubscriptions: 0, newModels: 3, unrecognizedIdentifiers: 1, unrecognizedSubscriptions: 1 });
     expect(download!.counts.pages).toBe(Math.ceil(before.length / 100));
-    expect(activity!.counts).toMatchObject({ candidatesCreated: expected.length, activityUnavailable: 0 });
-    expect(activity!.counts.events).toBeGreaterThan(1000);
+    expect(activity!.counts).toMatchObject({ candidatesCreated: expected.length, activityUnavailable: 0, sourcesRead: 1, sourcesUnavailable: 0 });
+    expect(activity!.counts.stories).toBeGreaterThan(1000);
+    expect(activity!.counts.auditEvents).toBeUndefined();
+    // The audit log was never asked: this plan has none, and the profile holds no Service Account token.
+    const auditRequests = (await h.simControl('GET', '/_sim/requests')) as Array<{ path: string }>;
+    expect(auditRequests.filter((r) => r.path.endsWith('/audit_log_events'))).toEqual([]);
     expect(reclaim!.counts).toMatchObject({ selected: expected.length, reclaimed: expected.length, skipped: 0, attentionRequired: 0, overCap: 0 });
 
     // Every removeUser went out once, for a candidate.

@@ -23,11 +23,22 @@ const USER_MEMBERSHIPS: Target = { path: '/users/{user_gid}/workspace_membership
 const AUDIT_LOG: Target = { path: '/workspaces/{workspace_gid}/audit_log_events', method: 'get' };
 const GET_MEMBERSHIP: Target = { path: '/workspace_memberships/{workspace_membership_gid}', method: 'get' };
 const REMOVE_USER: Target = { path: '/workspaces/{workspace_gid}/removeUser', method: 'post' };
+const WS_PROJECTS: Target = { path: '/workspaces/{workspace_gid}/projects', method: 'get' };
+const PROJECTS: Target = { path: '/projects', method: 'get' };
+const GET_PROJECT: Target = { path: '/projects/{project_gid}', method: 'get' };
+const TASKS: Target = { path: '/tasks', method: 'get' };
+const TASK_STORIES: Target = { path: '/tasks/{task_gid}/stories', method: 'get' };
+
+const PROJECT_FIELDS = 'name,archived,color,created_at,modified_at,notes,public,workspace,workspace.name';
+const TASK_FIELDS = 'name,resource_subtype,created_at,modified_at,completed,completed_at,notes,projects,projects.name,workspace';
+const STORY_FIELDS = 'created_at,created_by,created_by.name,resource_subtype,text,type,source,is_editable,is_edited,target,target.name';
 
 describe('contract: responses conform to Asana\'s OpenAPI document', () => {
   let oas: AsanaOas;
   let s: RunningSimulator;
   let token: string;
+  /** A Service Account's token: the only kind the audit log answers. */
+  let auditToken: string;
   let ws: string;
   let validated = 0;
 
@@ -35,6 +46,7 @@ describe('contract: responses conform to Asana\'s OpenAPI document', () => {
     oas = new AsanaOas();
     s = await start({ scenario: { seed: 21, members: 130, guests: 12, viewOnly: 8, admins: 2, days: 30, eventsPerUserPerDay: 1 } });
     token = (await oauthLogin(s.url)).accessToken;
+    auditToken = (await control(s.url, 'POST', '/service-accounts', {})).body.token;
     ws = s.sim.org.workspace.gid;
   });
   afterAll(async () => {
@@ -72,6 +84,12 @@ describe('contract: responses conform to Asana\'s OpenAPI document', () => {
     const events = oas.responseSchema(AUDIT_LOG.path, AUDIT_LOG.method, 200);
     expect(oas.problems(events, 'closed', { data: [{ gid: '1', actor: { actor_type: 'robot' } }] })).not.toEqual([]);
     expect(oas.problems(oas.componentResponseSchema('TooManyRequests'), 'closed', { errors: [{ message: 'x', code: 1 }] })).not.toEqual([]);
+    // A story's created_by may be null (a story no person caused), but nothing else than a user.
+    const stories = oas.responseSchema(TASK_STORIES.path, TASK_STORIES.method, 200);
+    expect(oas.problems(stories, 'closed', { data: [{ gid: '1', created_by: null }] })).toEqual([]);
+    expect(oas.problems(stories, 'declared', { data: [{ gid: '1', created_by: 'someone' }] })).not.toEqual([]);
+    expect(oas.problems(stories, 'closed', { data: [{ gid: '1', created_by: { gid: '2', nickname: 'x' } }] })).not.toEqual([]);
+    expect(oas.problems(stories, 'closed', { data: [{ gid: '1', type: 'note' }] })).not.toEqual([]);
   });
 
   it('GET /users/me, compact and with opt_fields', async () => {
@@ -135,7 +153,7 @@ describe('contract: responses conform to Asana\'s OpenAPI document', () => {
   });
 
   it('audit_log_events with data, and caught up', async () => {
-    const page = await api(s.url, token, `/workspaces/${ws}/audit_log_events?limit=100`);
+    const page = await api(s.url, auditToken, `/workspaces/${ws}/audit_log_events?limit=100`);
     conforms(AUDIT_LOG, 200, page);
     expect(page.body.data).toHaveLength(100);
     for (const e of page.body.data) {
@@ -150,12 +168,96 @@ describe('contract: responses conform to Asana\'s OpenAPI document', () => {
     let next = page.body.next_page.path as string;
     let last: ApiResponse<AnyJson>;
     do {
-      last = await api(s.url, token, next);
+      last = await api(s.url, auditToken, next);
       next = last.body.next_page.path;
     } while (last.body.data.length > 0);
     conforms(AUDIT_LOG, 200, last);
     expect(last.body.next_page).not.toBeNull();
-    conforms(AUDIT_LOG, 200, await api(s.url, token, `/workspaces/${ws}/audit_log_events?event_type=nothing_matches`));
+    conforms(AUDIT_LOG, 200, await api(s.url, auditToken, `/workspaces/${ws}/audit_log_events?event_type=nothing_matches`));
+  });
+
+  it('projects: by workspace and by ?workspace=, compact and with opt_fields, and one in full', async () => {
+    const first = await api(s.url, token, `/workspaces/${ws}/projects?limit=10`);
+    conforms(WS_PROJECTS, 200, first);
+    expect(first.body.data).toHaveLength(10);
+    for (const p of first.body.data) expect(p).toEqual({ gid: expect.any(String), resource_type: 'project', name: expect.any(String) });
+    expect(first.body.next_page).toEqual({ offset: expect.any(String), path: expect.any(String), uri: expect.stringMatching(/^http:\/\//) });
+    conforms(WS_PROJECTS, 200, await api(s.url, token, first.body.next_page.path));
+    const picked = await api(s.url, token, `/workspaces/${ws}/projects?limit=5&opt_fields=${PROJECT_FIELDS}`);
+    conforms(WS_PROJECTS, 200, picked);
+    expect(Object.keys(picked.body.data[0]).sort()).toEqual(['gid', ...PROJECT_FIELDS.split(',').filter((f) => !f.includes('.'))].sort());
+    expect(picked.body.data[0].workspace).toEqual({ gid: ws, name: 'Example Organization' });
+
+    // About one project per 5 of the 150 people.
+    const all = await api(s.url, token, `/projects?workspace=${ws}&limit=100`);
+    conforms(PROJECTS, 200, all);
+    expect(all.body.data).toHaveLength(30);
+    expect(all.body.next_page).toBeNull();
+    conforms(PROJECTS, 200, await api(s.url, token, `/projects?workspace=${ws}&opt_fields=${PROJECT_FIELDS}`));
+
+    const gid = all.body.data[3].gid as string;
+    const full = await api(s.url, token, `/projects/${gid}`);
+    conforms(GET_PROJECT, 200, full);
+    expect(full.body.data).toMatchObject({
+      gid, resource_type: 'project', archived: false, public: true,
+      created_at: expect.stringMatching(ISO), modified_at: expect.stringMatching(ISO),
+      workspace: { gid: ws, resource_type: 'workspace', name: 'Example Organization' },
+    });
+    conforms(GET_PROJECT, 200, await api(s.url, token, `/projects/${gid}?opt_fields=name,modified_at`));
+    conforms(GET_PROJECT, 404, await api(s.url, token, '/projects/1234567890123456'));
+    conforms(PROJECTS, 400, await api(s.url, token, '/projects'));
+  });
+
+  it('tasks of a project, compact and with opt_fields', async () => {
+    const projectGid = (await api(s.url, token, `/workspaces/${ws}/projects?limit=1`)).body.data[0].gid as string;
+    const page = await api(s.url, token, `/tasks?project=${projectGid}&limit=5`);
+    conforms(TASKS, 200, page);
+    expect(page.body.data).toHaveLength(5);
+    for (const t of page.body.data) expect(t).toEqual({ gid: expect.any(String), resource_type: 'task', name: expect.any(String), resource_subtype: 'default_task' });
+    conforms(TASKS, 200, await api(s.url, token, page.body.next_page.path));
+    const picked = await api(s.url, token, `/tasks?project=${projectGid}&opt_fields=${TASK_FIELDS}`);
+    conforms(TASKS, 200, picked);
+    expect(picked.body.data).toHaveLength(12);
+    for (const t of picked.body.data) {
+      expect(t.created_at).toMatch(ISO);
+      expect(t.modified_at).toMatch(ISO);
+      expect(typeof t.completed).toBe('boolean');
+      expect(t.completed_at === null || ISO.test(t.completed_at)).toBe(true);
+      expect(t.projects).toEqual([{ gid: projectGid, name: expect.any(String) }]);
+    }
+    const since = new Date(Date.now() - 86_400_000).toISOString();
+    conforms(TASKS, 200, await api(s.url, token, `/tasks?project=${projectGid}&modified_since=${since}&limit=100&opt_fields=modified_at`));
+    conforms(TASKS, 400, await api(s.url, token, `/tasks?project=${projectGid}&modified_since=yesterday`));
+    conforms(TASKS, 400, await api(s.url, token, '/tasks'));
+    conforms(TASKS, 404, await api(s.url, token, '/tasks?project=1234567890123456'));
+  });
+
+  it('stories of a task, compact and with opt_fields', async () => {
+    const projectGid = (await api(s.url, token, `/workspaces/${ws}/projects?limit=1`)).body.data[0].gid as string;
+    const taskGid = (await api(s.url, token, `/tasks?project=${projectGid}&limit=1`)).body.data[0].gid as string;
+    const stories = await api(s.url, token, `/tasks/${taskGid}/stories`);
+    conforms(TASK_STORIES, 200, stories);
+    expect(stories.body.data.length).toBeGreaterThan(1);
+    for (const story of stories.body.data) {
+      expect(Object.keys(story).sort()).toEqual(['created_at', 'created_by', 'gid', 'resource_subtype', 'resource_type', 'text']);
+      expect(story.created_at).toMatch(ISO);
+    }
+    // The task's creation carries a story no person caused.
+    expect(stories.body.data[0]).toMatchObject({ created_by: null, resource_subtype: 'due_date_changed' });
+    const byPerson = stories.body.data.find((story: AnyJson) => story.created_by !== null);
+    expect(byPerson.created_by).toEqual({ gid: expect.any(String), resource_type: 'user', name: expect.any(String) });
+
+    const paged = await api(s.url, token, `/tasks/${taskGid}/stories?limit=1`);
+    conforms(TASK_STORIES, 200, paged);
+    conforms(TASK_STORIES, 200, await api(s.url, token, paged.body.next_page.path));
+    const picked = await api(s.url, token, `/tasks/${taskGid}/stories?opt_fields=${STORY_FIELDS}`);
+    conforms(TASK_STORIES, 200, picked);
+    for (const story of picked.body.data) {
+      expect(['comment', 'system']).toContain(story.type);
+      expect(story.target).toEqual({ gid: taskGid, name: expect.any(String) });
+    }
+    conforms(TASK_STORIES, 404, await api(s.url, token, '/tasks/1234567890123456/stories'));
+    conforms(TASK_STORIES, 400, await api(s.url, token, `/tasks/${taskGid}/stories?limit=101`));
   });
 
   it('removeUser', async () => {
@@ -167,14 +269,14 @@ describe('contract: responses conform to Asana\'s OpenAPI document', () => {
     });
     conforms(REMOVE_USER, 200, res);
     // Its events (user_deprovisioned, API context) conform too.
-    conforms(AUDIT_LOG, 200, await api(s.url, token, `/workspaces/${ws}/audit_log_events?event_type=user_deprovisioned`));
+    conforms(AUDIT_LOG, 200, await api(s.url, auditToken, `/workspaces/${ws}/audit_log_events?event_type=user_deprovisioned`));
   });
 
-  it('error bodies: 400, 401, 403, 404, 429, 500, 402', async () => {
+  it('error bodies: 400, 401, 403 (audit log: not a Service Account), 404, 429, 500, 402 (audit log: mode and tier)', async () => {
     let res = await api(s.url, token, '/users/me/workspace_memberships?limit=0');
     conforms(USER_MEMBERSHIPS, 400, res);
     expectError(res);
-    res = await api(s.url, token, `/workspaces/${ws}/audit_log_events?limit=101`);
+    res = await api(s.url, auditToken, `/workspaces/${ws}/audit_log_events?limit=101`);
     conforms(AUDIT_LOG, 400, res);
     expectError(res);
 
@@ -186,6 +288,12 @@ describe('contract: responses conform to Asana\'s OpenAPI document', () => {
     res = await api(s.url, s.sim.issueToken({ userGid: guest?.gid }).accessToken, `/workspaces/${ws}/audit_log_events`);
     conforms(AUDIT_LOG, 403, res);
     expectError(res);
+    expect(res.body.errors[0].message).toMatch(/personal access token/);
+    // An admin's OAuth token: still not a Service Account's.
+    res = await api(s.url, token, `/workspaces/${ws}/audit_log_events`);
+    conforms(AUDIT_LOG, 403, res);
+    expectError(res);
+    expect(res.body.errors[0].message).toMatch(/Only Service Accounts.*OAuth access token/);
 
     res = await api(s.url, token, '/workspaces/1234567890123456');
     conforms(GET_WORKSPACE, 404, res);
@@ -209,13 +317,20 @@ describe('contract: responses conform to Asana\'s OpenAPI document', () => {
     s.sim.clearFaults();
 
     await control(s.url, 'POST', '/scenario', { seed: 21, members: 10, guests: 0, viewOnly: 0, admins: 1, auditLog: 'payment_required' });
-    const fresh = s.sim.issueToken().accessToken;
+    const fresh = s.sim.createServiceAccount().token;
     res = await api(s.url, fresh, `/workspaces/${s.sim.org.workspace.gid}/audit_log_events`);
     conforms({ component: 'PaymentRequired' }, 402, res);
     expectError(res);
+
+    // A tier without the audit log API: 402 too, naming the tier.
+    await control(s.url, 'POST', '/scenario', { seed: 21, members: 10, guests: 0, viewOnly: 0, admins: 1, tier: 'advanced' });
+    res = await api(s.url, s.sim.createServiceAccount().token, `/workspaces/${s.sim.org.workspace.gid}/audit_log_events`);
+    conforms({ component: 'PaymentRequired' }, 402, res);
+    expectError(res);
+    expect(res.body.errors[0].message).toMatch(/Enterprise.*Advanced/);
   });
 
   it('validated every response it meant to', () => {
-    expect(validated).toBeGreaterThanOrEqual(26);
+    expect(validated).toBeGreaterThanOrEqual(50);
   });
 });

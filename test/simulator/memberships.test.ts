@@ -61,7 +61,7 @@ describe('workspace memberships', () => {
     const garbage = await api(s.url, token, `/workspaces/${ws}/workspace_memberships?limit=10&offset=garbage`);
     expect(garbage.status).toBe(400);
     expect(garbage.body.errors[0].message).toMatch(/offset/);
-    const audit = await api(s.url, token, `/workspaces/${ws}/audit_log_events?limit=1`);
+    const audit = await api(s.url, s.sim.createServiceAccount().token, `/workspaces/${ws}/audit_log_events?limit=1`);
     const foreign = await api(s.url, token, `/workspaces/${ws}/workspace_memberships?limit=10&offset=${audit.body.next_page.offset}`);
     expect(foreign.status).toBe(400);
   });

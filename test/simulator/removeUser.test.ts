@@ -42,7 +42,7 @@ describe('removeUser', () => {
     expect(theirs.body.data).toEqual([]);
 
     // Asana's audit log records the deprovisioning, with the admin as actor.
-    const events = await api(s.url, admin, `/workspaces/${ws}/audit_log_events?event_type=user_deprovisioned`);
+    const events = await api(s.url, s.sim.createServiceAccount().token, `/workspaces/${ws}/audit_log_events?event_type=user_deprovisioned`);
     expect(events.body.data).toHaveLength(1);
     expect(events.body.data[0]).toMatchObject({
       actor: { gid: state.adminUserGid },
@@ -132,12 +132,12 @@ describe('request log and state', () => {
     expect((await control(s.url, 'POST', '/users', { email: 'gina@partner.example' })).status).toBe(409);
     s.sim.memberLeaves(added.body.gid);
     const state = (await control(s.url, 'GET', '/state')).body;
-    expect(state.workspace).toMatchObject({ gid: s.sim.org.workspace.gid, isOrganization: true, emailDomains: ['example.com'], auditLog: 'enabled' });
+    expect(state.workspace).toMatchObject({ gid: s.sim.org.workspace.gid, isOrganization: true, emailDomains: ['example.com'], auditLog: 'enabled', tier: 'enterprise_plus' });
     expect(state.members).toHaveLength(11);
     const gina = state.members.find((m: AnyJson) => m.gid === added.body.gid);
-    expect(gina).toMatchObject({ name: 'Gina Guest', isGuest: true, isActive: true, removedVia: 'left', lastEventAt: null });
+    expect(gina).toMatchObject({ name: 'Gina Guest', isGuest: true, isActive: true, removedVia: 'left', lastEventAt: null, lastStoryAt: null, lastAuditEventAt: null });
     expect(Object.keys(gina).sort()).toEqual(
-      ['createdAt', 'email', 'gid', 'isActive', 'isAdmin', 'isGuest', 'isViewOnly', 'lastEventAt', 'membershipGid', 'name', 'removedAt', 'removedVia'],
+      ['createdAt', 'email', 'gid', 'isActive', 'isAdmin', 'isGuest', 'isViewOnly', 'lastAuditEventAt', 'lastEventAt', 'lastStoryAt', 'membershipGid', 'name', 'removedAt', 'removedVia'],
     );
     expect(state.apps).toEqual([{ clientId: APP.clientId, name: APP.clientId, redirectUris: APP.redirectUris }]);
     expect(state.faults).toMatchObject({ effectiveRateLimit: null, errorRate: 0, latencyMs: 0, accessTokenTtlSeconds: 3600 });

@@ -28,8 +28,8 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'licence-start-'));
   fs.chmodSync(work, 0o755);
   dataDir = path.join(work, 'data');
-  const [api, temporal, ui, simulator, postgres] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-  ports = { api, temporal, ui, simulator, postgres };
+  const [api, temporal, ui, simulator, postgres, sdkMetrics] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+  ports = { api, temporal, ui, simulator, postgres, sdkMetrics };
 });
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -42,6 +42,7 @@ async function start(): Promise<Started> {
     TEMPORAL_UI_PORT: String(ports.ui),
     SIMULATOR_PORT: String(ports.simulator),
     EMBEDDED_POSTGRES_PORT: String(ports.postgres),
+    TEMPORAL_SDK_METRICS_PORT: String(ports.sdkMetrics),
     LOG_LEVEL: 'info',
   } as Record<string, string>;
   // Node loads tsx itself, so a signal reaches the service and not a wrapper.

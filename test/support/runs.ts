@@ -42,3 +42,25 @@ export type SimMember = MemberState;
 export async function simMembers(h: Harness): Promise<SimMember[]> {
   return (await h.simControl('GET', '/_sim/state')).members as SimMember[];
 }
+
+/** A Service Account token of the harness's organization, as an admin creates one in Asana's admin console. */
+export async function serviceAccountToken(h: Harness): Promise<string> {
+  return ((await h.simControl('POST', '/_sim/service-accounts', {})) as { token: string }).token;
+}
+
+/** Gives the profile's connection a Service Account token (so the audit log is read too) and validates again. */
+export async function addServiceAccount(h: Harness, profileId: string): Promise<string> {
+  const token = await serviceAccountToken(h);
+  const patched = await h.api('PATCH', `/api/profiles/${profileId}`, { connection: { serviceAccountToken: token } });
+  expect(patched.status, patched.text).toBe(200);
+  expect(patched.body.connection.serviceAccountTokenSet).toBe(true);
+  const validated = await h.api('POST', `/api/profiles/${profileId}/validate`);
+  expect(validated.body.validation?.passed, validated.text).toBe(true);
+  return token;
+}
+
+/** A person's newest meaningful activity, as the simulator knows it, from the sources a profile reads. */
+export function lastActiveAt(m: SimMember, sources: { stories: boolean; auditLog: boolean }): number | null {
+  const times = [sources.stories ? m.lastStoryAt : null, sources.auditLog ? m.lastAuditEventAt : null].filter((t): t is string => t !== null).map(Date.parse);
+  return times.length > 0 ? Math.max(...times) : null;
+}

@@ -5,7 +5,7 @@ import type { ProfileState } from '../../src/profiles/types';
 const base: ProfileState = {
   profileId: 'p1',
   status: 'published',
-  options: { downloadSubscriptions: true, downloadActivity: true, analyzeActivityFrom: '2026-10-01T00:00:00.000Z', reclaimSubscriptions: true, reclaimCapPercent: 10, reclaimDryRun: false },
+  options: { downloadSubscriptions: true, downloadActivity: true, analyzeActivityFrom: '2026-10-01T00:00:00.000Z', reclaimSubscriptions: true, reclaimCapPercent: 10, reclaimDryRun: false, activitySources: 'auto', meaningfulActivity: { logins: true, stories: true, auditEvents: true } },
   connectionVersion: 2,
   authorized: true,
   validation: { passed: true, checkedAt: '2026-11-01T00:00:00.000Z', checks: [], basis: { connectionVersion: 2, downloadActivity: true } },
@@ -50,5 +50,15 @@ describe('profile transitions', () => {
   it('schedules follow the options', () => {
     expect(schedulesFor(base.options)).toEqual(['download', 'activity', 'reconcile']);
     expect(schedulesFor({ ...base.options, downloadActivity: false })).toEqual(['download', 'reconcile']);
+  });
+
+  it('a change of activity sources makes the last validation stale; meaningfulActivity is merged field by field', () => {
+    const changed = applyOptionChange(base, { activitySources: ['stories', 'auditLog'] });
+    expect(changed.staleReason).toMatch(/activitySources/);
+    expect(changed.backToDraftReason).toBeNull();
+    expect(applyOptionChange(base, { activitySources: 'auto' }).staleReason).toBeNull();
+    const narrowed = applyOptionChange(base, { meaningfulActivity: { logins: false } as never });
+    expect(narrowed.options.meaningfulActivity).toEqual({ logins: false, stories: true, auditEvents: true });
+    expect(narrowed.staleReason).toBeNull();
   });
 });

@@ -75,7 +75,19 @@ export class AuditLog {
     if (input.actor.lastAppendedEventAt === null || input.createdAt > input.actor.lastAppendedEventAt) {
       input.actor.lastAppendedEventAt = input.createdAt;
     }
+    // A failed login proves nobody used the seat; anything else the person did is activity.
+    if (input.eventType !== 'user_login_failed' && (input.actor.lastAppendedMeaningfulAt === null || input.createdAt > input.actor.lastAppendedMeaningfulAt)) {
+      input.actor.lastAppendedMeaningfulAt = input.createdAt;
+    }
     return event;
+  }
+
+  /** The newest event the person acted in that counts as activity (seeded ones all do; never a failed login). */
+  lastMeaningfulEventAt(member: Member): number | null {
+    const seeded = this.history.lastEventAt(member);
+    const appended = member.lastAppendedMeaningfulAt;
+    if (seeded === null) return appended;
+    return appended === null ? seeded : Math.max(seeded, appended);
   }
 
   lastEventAt(member: Member): number | null {

@@ -18,7 +18,11 @@ const USAGE = `Usage: npm run simulator -- [options]
   --deactivated-members N      members listed with is_active=false (default 1)
   --organization / --no-organization
   --audit-log enabled|forbidden|payment_required
+  --tier personal|starter|advanced|enterprise|enterprise_plus   plan tier (default enterprise_plus)
   --plan unlimited|free|paid   rate limit of the domain tier (default unlimited)
+  --projects N                 (default: one per 5 people)
+  --stories-per-user-per-day X --stories-only-share X --login-only-share X
+  --service-account            create a service account at start and print its token
   --workspace-name NAME --email-domain DOMAIN
   --client-id ID --client-secret SECRET --redirect-uri URI (repeatable)
   --log-level LEVEL            (default info)
@@ -41,7 +45,13 @@ const options = {
   organization: { type: 'boolean' },
   'no-organization': { type: 'boolean' },
   'audit-log': { type: 'string' },
+  tier: { type: 'string' },
   plan: { type: 'string' },
+  projects: { type: 'string' },
+  'stories-per-user-per-day': { type: 'string' },
+  'stories-only-share': { type: 'string' },
+  'login-only-share': { type: 'string' },
+  'service-account': { type: 'boolean' },
   'workspace-name': { type: 'string' },
   'email-domain': { type: 'string' },
   'client-id': { type: 'string' },
@@ -72,7 +82,12 @@ function scenarioFrom(values: Record<string, string | boolean | string[] | undef
     deactivatedMembers: numberOption(str('deactivated-members'), 'deactivated-members'),
     isOrganization: values['no-organization'] === true ? false : values.organization === true ? true : undefined,
     auditLog: str('audit-log'),
+    tier: str('tier'),
     plan: str('plan'),
+    projects: numberOption(str('projects'), 'projects'),
+    storiesPerUserPerDay: numberOption(str('stories-per-user-per-day'), 'stories-per-user-per-day'),
+    storiesOnlyShare: numberOption(str('stories-only-share'), 'stories-only-share'),
+    loginOnlyShare: numberOption(str('login-only-share'), 'login-only-share'),
     workspaceName: str('workspace-name'),
     emailDomain: str('email-domain'),
   };
@@ -116,6 +131,8 @@ async function main(): Promise<void> {
     `  redirect URIs:   ${app.redirectUris.join(', ')}`,
     `  control:         ${running.url}/_sim/state`,
   ];
+  // The audit log answers only a service account's token, so a demo that reads it needs one.
+  if (values['service-account']) lines.push(`  service account token: ${running.sim.createServiceAccount().token}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 
   let stopping = false;

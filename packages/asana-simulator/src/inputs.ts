@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SimControlError } from './errors';
-import type { AddUserInput, AppInput, AppendEventInput, AuthorizeAsInput, FaultsInput, IssueTokenInput, ScenarioInput } from './types';
+import type { AddUserInput, AppInput, AppendEventInput, AppendStoryInput, AuthorizeAsInput, FaultsInput, IssueTokenInput, ScenarioInput, ServiceAccountInput } from './types';
 
 /**
  * Validation of everything the control surface accepts, shared by the HTTP routes and the in-process
@@ -27,6 +27,11 @@ export const SCENARIO_DEFAULTS: ScenarioInput = {
   plan: 'unlimited',
   deactivatedMembers: 1,
   auditLogRetentionDays: 90,
+  tier: 'enterprise_plus',
+  projects: null,
+  storiesPerUserPerDay: 2,
+  storiesOnlyShare: 0.1,
+  loginOnlyShare: 0.1,
 };
 
 const scenarioSchema = z
@@ -51,8 +56,14 @@ const scenarioSchema = z
     plan: z.enum(['unlimited', 'free', 'paid']),
     deactivatedMembers: count,
     auditLogRetentionDays: z.number().int().min(1).max(3650),
+    tier: z.enum(['personal', 'starter', 'advanced', 'enterprise', 'enterprise_plus']),
+    projects: z.number().int().min(1).max(100_000).nullable(),
+    storiesPerUserPerDay: z.number().min(0).max(100),
+    storiesOnlyShare: share,
+    loginOnlyShare: share,
   })
-  .refine((s) => s.admins <= s.members, { message: 'admins cannot exceed members', path: ['admins'] });
+  .refine((s) => s.admins <= s.members, { message: 'admins cannot exceed members', path: ['admins'] })
+  .refine((s) => s.storiesOnlyShare + s.loginOnlyShare <= 1, { message: 'storiesOnlyShare and loginOnlyShare together cannot exceed 1', path: ['loginOnlyShare'] });
 
 const absoluteUrl = z.string().refine((v) => {
   try {
@@ -106,6 +117,18 @@ const appendEventSchema = z.strictObject({
   createdAt: isoDateTime.optional(),
 });
 
+const appendStorySchema = z.strictObject({
+  actorGid: gidString,
+  taskGid: gidString.optional(),
+  resourceSubtype: z
+    .string()
+    .regex(/^[a-z0-9_]+$/, 'must be a snake_case story subtype such as comment_added')
+    .optional(),
+  createdAt: isoDateTime.optional(),
+});
+
+const serviceAccountSchema = z.strictObject({ name: z.string().trim().min(1).max(200).optional() });
+
 const issueTokenSchema = z.strictObject({
   userGid: gidString.optional(),
   ttlSeconds: z.number().int().min(1).optional(),
@@ -146,6 +169,14 @@ export function parseAddUser(input: unknown): AddUserInput {
 
 export function parseAppendEvent(input: unknown): AppendEventInput {
   return parse(appendEventSchema, input, 'event');
+}
+
+export function parseAppendStory(input: unknown): AppendStoryInput {
+  return parse(appendStorySchema, input, 'story');
+}
+
+export function parseServiceAccount(input: unknown): ServiceAccountInput {
+  return parse(serviceAccountSchema, input, 'service account');
 }
 
 export function parseIssueToken(input: unknown): IssueTokenInput {

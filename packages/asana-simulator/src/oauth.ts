@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from './time';
 import { MINUTE_MS } from './time';
-import type { AppInput, AppSummary } from './types';
+import type { AppInput, AppSummary, TokenKind } from './types';
 
 /** An OAuth2 error as the token and revoke endpoints report it (RFC 6749 section 5.2). */
 export class OAuthError extends Error {
@@ -41,6 +41,8 @@ export interface Grant {
 export interface AccessToken {
   id: number;
   hint: string;
+  /** OAuth (from a grant), a personal access token, or a Service Account's token. */
+  kind: TokenKind;
   grantId: number | null;
   userGid: string;
   expiresAt: number;
@@ -186,11 +188,12 @@ export class OAuthServer {
     this.revokeGrant(grant.id);
   }
 
-  issueAccessToken(userGid: string, grantId: number | null, ttlSeconds: number): string {
+  issueAccessToken(userGid: string, grantId: number | null, ttlSeconds: number, kind: TokenKind = grantId === null ? 'personal_access_token' : 'oauth'): string {
     const token = newSecret();
     this.accessTokens.set(hashToken(token), {
       id: this.nextTokenId++,
       hint: tokenHint(token),
+      kind,
       grantId,
       userGid,
       expiresAt: this.clock() + ttlSeconds * 1000,

@@ -33,6 +33,14 @@ export interface Member {
   activity: ActivityWindow | null;
   /** Newest appended (not seeded) event of this person. */
   lastAppendedEventAt: number | null;
+  /** Newest appended meaningful event (anything but a failed login) this person acted in. */
+  lastAppendedMeaningfulAt: number | null;
+  /** Creates stories in their active window (false: logs in only). */
+  writesStories: boolean;
+  /** Seeded audit events in their window: every kind, logins only, or none (stories only, as with SSO). */
+  auditActivity: 'all' | 'logins' | 'none';
+  /** The two projects the person works in (indexes), for their stories. */
+  projectSlots: [number, number];
 }
 
 /**

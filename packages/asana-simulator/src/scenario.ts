@@ -1,6 +1,6 @@
 import { FIRST_NAMES, LAST_NAMES } from './names';
 import { GidAllocator, Organization, type ActivityWindow } from './organization';
-import { Prng } from './prng';
+import { mixSeed, mulberry32, Prng } from './prng';
 import { DAY_MS, HOUR_MS } from './time';
 import type { ScenarioInput } from './types';
 
@@ -11,6 +11,8 @@ const HISTORY_SPAN_MS = 730 * DAY_MS;
 const INACTIVE_AFTER_DAYS = 60;
 
 interface PersonSpec {
+  writesStories: boolean;
+  auditActivity: 'all' | 'logins' | 'none';
   isAdmin: boolean;
   isGuest: boolean;
   isViewOnly: boolean;
@@ -47,6 +49,7 @@ export function seedOrganization(input: ScenarioInput, t0: number): SeededOrgani
   };
   const org = new Organization(workspace, gids);
   const historyStart = t0 - input.days * DAY_MS;
+  const projects = projectCount(input);
   let firstAdminGid = '';
 
   specs.forEach((spec, i) => {
@@ -67,6 +70,10 @@ export function seedOrganization(input: ScenarioInput, t0: number): SeededOrgani
       removedVia: null,
       activity,
       lastAppendedEventAt: null,
+      lastAppendedMeaningfulAt: null,
+      writesStories: spec.writesStories,
+      auditActivity: spec.auditActivity,
+      projectSlots: projectSlotsOf(input.seed, i, projects),
     });
     if (spec.firstAdmin) firstAdminGid = member.gid;
   });
@@ -76,6 +83,8 @@ export function seedOrganization(input: ScenarioInput, t0: number): SeededOrgani
 function buildSpecs(input: ScenarioInput, prng: Prng, t0: number): PersonSpec[] {
   const specs: PersonSpec[] = [];
   const person = (over: Partial<PersonSpec>): PersonSpec => ({
+    writesStories: true,
+    auditActivity: 'all',
     isAdmin: false,
     isGuest: false,
     isViewOnly: false,
@@ -101,6 +110,18 @@ function buildSpecs(input: ScenarioInput, prng: Prng, t0: number): PersonSpec[] 
   const eligibleInactive = notFirstAdmin.filter((s) => s.isActive);
   const inactiveCount = Math.round(input.inactiveShare * eligibleInactive.length);
   for (const spec of prng.shuffled(eligibleInactive).slice(0, inactiveCount)) spec.inactive = true;
+
+  // Among the active: some only ever write stories (no audit events, as with SSO), some only log in. A draw of
+  // its own, so that the people of a seed are the same as before stories existed.
+  const active = notFirstAdmin.filter((s) => !s.inactive);
+  const mixed = new Prng(mixSeed(input.seed, 0, 0x5707)).shuffled(active);
+  const storiesOnly = Math.round(input.storiesOnlyShare * active.length);
+  const loginOnly = Math.round(input.loginOnlyShare * active.length);
+  for (const spec of mixed.slice(0, storiesOnly)) spec.auditActivity = 'none';
+  for (const spec of mixed.slice(storiesOnly, storiesOnly + loginOnly)) {
+    spec.writesStories = false;
+    spec.auditActivity = 'logins';
+  }
 
   const nonAdmins = specs.filter((s) => !s.isAdmin);
   const recentCount = Math.min(nonAdmins.length, Math.round(input.recentlyCreatedShare * specs.length));
@@ -128,4 +149,15 @@ function activityWindow(spec: PersonSpec, input: ScenarioInput, prng: Prng, hist
   if (!hasOldActivity || lastOldDay < createdDay) return null;
   const toDay = lastOldDay - prng.int(Math.min(30, lastOldDay - createdDay + 1));
   return { fromDay: createdDay, toDay };
+}
+
+/** The scenario's projects: as given, else about one per 5 people. */
+export function projectCount(input: ScenarioInput): number {
+  return input.projects ?? Math.max(1, Math.round((input.members + input.guests + input.viewOnly) / 5));
+}
+
+/** The two projects person `i` works in: a draw of its own (see above). */
+function projectSlotsOf(seed: number, i: number, projects: number): [number, number] {
+  const rand = mulberry32(mixSeed(seed, i, 0x9e0));
+  return [Math.floor(rand() * projects), Math.floor(rand() * projects)];
 }

@@ -45,8 +45,9 @@ export class SeededHistory {
     const times: number[] = [];
     const kinds: number[] = [];
     const window = member.activity;
-    if (!window || day < window.fromDay || day > window.toDay) return { times, kinds };
+    if (!window || day < window.fromDay || day > window.toDay || member.auditActivity === 'none') return { times, kinds };
     const rand = mulberry32(mixSeed(this.seed, member.index, day));
+    const loginsOnly = member.auditActivity === 'logins';
     let n = Math.floor(rand() * (2 * this.eventsPerUserPerDay + 1));
     // The last active day always has an event, so that a person's last activity is the window's end.
     if (day === window.toDay && n === 0) n = 1;
@@ -54,7 +55,11 @@ export class SeededHistory {
     const hi = Math.min(this.start + (day + 1) * DAY_MS, this.end);
     if (hi <= lo) return { times, kinds };
     const pairs: [number, number][] = [];
-    for (let i = 0; i < n; i++) pairs.push([lo + Math.floor(rand() * (hi - lo)), this.kinds.seededKind(rand())]);
+    for (let i = 0; i < n; i++) {
+      const at = lo + Math.floor(rand() * (hi - lo));
+      const kind = this.kinds.seededKind(rand());
+      pairs.push([at, loginsOnly ? this.kinds.idOf('user_login_succeeded') : kind]);
+    }
     pairs.sort((a, b) => a[0] - b[0]);
     for (const [t, k] of pairs) {
       times.push(t);

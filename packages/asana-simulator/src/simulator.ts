@@ -7,6 +7,8 @@ import {
   parseAddUser,
   parseApp,
   parseAppendEvent,
+  parseAppendStory,
+  parseServiceAccount,
   parseAuthorizeAs,
   parseFaults,
   parseIssueToken,
@@ -17,7 +19,8 @@ import { OffsetCodec } from './offsets';
 import type { Member, Organization } from './organization';
 import { SlidingWindowLimiter } from './rateLimiter';
 import { RequestLog } from './requestLog';
-import { seedOrganization } from './scenario';
+import { projectCount, seedOrganization } from './scenario';
+import { Stories } from './stories';
 import { SeededHistory } from './seededHistory';
 import { iso, type Clock } from './time';
 import type {
@@ -25,6 +28,8 @@ import type {
   AppInput,
   AppSummary,
   AppendEventInput,
+  AppendStoryInput,
+  ServiceAccountInput,
   AuthorizeAsInput,
   FaultsInput,
   FaultsState,
@@ -34,6 +39,11 @@ import type {
   ScenarioInput,
   SimulatorState,
 } from './types';
+
+/** Service account tokens do not expire (an admin revokes them in the admin console). */
+const SERVICE_ACCOUNT_TTL_SECONDS = 100 * 365 * 86_400;
+
+const isoOrNull = (t: number | null) => (t === null ? null : iso(t));
 
 export interface SimulatorOptions {
   scenario?: Partial<ScenarioInput>;
@@ -48,6 +58,9 @@ interface World {
   scenario: ScenarioInput;
   org: Organization;
   auditLog: AuditLog;
+  stories: Stories;
+  /** Service accounts by user gid: admins of the organization that hold no seat (never listed as members). */
+  serviceAccounts: Map<string, Member>;
   firstAdminGid: string;
   loadedAt: number;
   generation: number;
@@ -86,6 +99,10 @@ export class Simulator {
 
   get auditLog(): AuditLog {
     return this.world.auditLog;
+  }
+
+  get stories(): Stories {
+    return this.world.stories;
   }
 
   get scenario(): ScenarioInput {
@@ -154,6 +171,57 @@ export class Simulator {
     return { accessToken, userGid: member.gid, expiresAt: iso(this.clock() + ttl * 1000) };
   }
 
+  /**
+   * A Service Account, as an admin creates one in Asana's admin console: an admin identity that holds no seat,
+   * with a token that does not expire (the only kind the audit log answers).
+   */
+  createServiceAccount(input: ServiceAccountInput = {}): { token: string; userGid: string } {
+    const parsed = parseServiceAccount(input);
+    const n = this.world.serviceAccounts.size + 1;
+    const account: Member = {
+      index: -1,
+      gid: this.org.gids.next(),
+      membershipGid: '',
+      name: parsed.name ?? `Service Account ${n}`,
+      email: `service-account-${n}@${this.scenario.emailDomain}`,
+      isAdmin: true,
+      isGuest: false,
+      isViewOnly: false,
+      isActive: true,
+      createdAt: this.clock(),
+      removedAt: null,
+      removedVia: null,
+      activity: null,
+      lastAppendedEventAt: null,
+      lastAppendedMeaningfulAt: null,
+      writesStories: false,
+      auditActivity: 'none',
+      projectSlots: [0, 0],
+    };
+    this.world.serviceAccounts.set(account.gid, account);
+    const token = this.oauth.issueAccessToken(account.gid, null, SERVICE_ACCOUNT_TTL_SECONDS, 'service_account');
+    return { token, userGid: account.gid };
+  }
+
+  /** The service account a token speaks for, if it is one of this organization's. */
+  serviceAccountOf(token: { kind: string; userGid: string }): Member | undefined {
+    return token.kind === 'service_account' ? this.world.serviceAccounts.get(token.userGid) : undefined;
+  }
+
+  /** A story by a person (a comment unless told otherwise), as if they had just worked on a task. */
+  appendStory(input: AppendStoryInput): { gid: string; taskGid: string; createdAt: string; resourceSubtype: string } {
+    const parsed = parseAppendStory(input);
+    const actor = this.requireCurrentMember(parsed.actorGid);
+    const now = this.clock();
+    const createdAt = parsed.createdAt !== undefined ? Date.parse(parsed.createdAt) : now;
+    if (createdAt > now) throw new SimControlError(400, 'createdAt cannot be in the future: stories only record what happened.');
+    const task = parsed.taskGid !== undefined ? this.stories.taskOf(parsed.taskGid) : undefined;
+    if (task === null) throw new SimControlError(404, `No task with gid ${parsed.taskGid} in this organization.`);
+    const subtype = parsed.resourceSubtype ?? 'comment_added';
+    const { record, task: on } = this.stories.append(actor, createdAt, subtype, task);
+    return { gid: record.gid, taskGid: this.stories.taskGid(on), createdAt: iso(record.at), resourceSubtype: subtype };
+  }
+
   addUser(input: AddUserInput = {}): MemberState {
     const parsed = parseAddUser(input);
     const now = this.clock();
@@ -178,7 +246,12 @@ export class Simulator {
       removedVia: null,
       activity: null,
       lastAppendedEventAt: null,
+      lastAppendedMeaningfulAt: null,
+      writesStories: true,
+      auditActivity: 'all',
+      projectSlots: [n % this.stories.projects, (n * 7) % this.stories.projects],
     });
+    this.stories.addPerson(member);
     return this.memberState(member);
   }
 
@@ -222,6 +295,7 @@ export class Simulator {
         emailDomains: [...workspace.emailDomains],
         auditLog: this.scenario.auditLog,
         plan: this.scenario.plan,
+        tier: this.scenario.tier,
       },
       scenario: { ...this.scenario },
       loadedAt: iso(this.world.loadedAt),
@@ -252,6 +326,8 @@ export class Simulator {
   /** removeUser through the API: the caller is recorded as the actor of a user_deprovisioned event. */
   removeUserViaApi(caller: Member, target: Member, context: { appName: string | null; ip: string | null }): void {
     this.markRemoved(target, 'removeUser');
+    // A service account is no person of the organization: its removals are not in the seeded people's log.
+    if (caller.index < 0) return;
     this.auditLog.append({ actor: caller, eventType: 'user_deprovisioned', createdAt: this.clock(), target, api: context });
   }
 
@@ -270,6 +346,8 @@ export class Simulator {
       removedAt: m.removedAt === null ? null : iso(m.removedAt),
       removedVia: m.removedVia,
       lastEventAt: last === null ? null : iso(last),
+      lastStoryAt: isoOrNull(this.stories.lastStoryAt(m)),
+      lastAuditEventAt: isoOrNull(this.auditLog.lastMeaningfulEventAt(m)),
     };
   }
 
@@ -297,6 +375,7 @@ export class Simulator {
     const kinds = new EventKindRegistry();
     const history = new SeededHistory(scenario.seed, loadedAt, scenario.days, scenario.eventsPerUserPerDay, org.members, kinds);
     const auditLog = new AuditLog(org, history, kinds, scenario.auditLogRetentionDays);
-    return { scenario, org, auditLog, firstAdminGid, loadedAt, generation };
+    const stories = new Stories(scenario.seed, loadedAt, scenario.days, scenario.storiesPerUserPerDay, org.members, projectCount(scenario));
+    return { scenario, org, auditLog, stories, serviceAccounts: new Map(), firstAdminGid, loadedAt, generation };
   }
 }

@@ -6,6 +6,12 @@ export type AuditLogMode = 'enabled' | 'forbidden' | 'payment_required';
 /** Domain tier, which decides Asana's standard rate limit (free 150/min, paid 1,500/min). */
 export type Plan = 'unlimited' | 'free' | 'paid';
 
+/** Asana's plan tiers; the audit log API exists on the Enterprise ones only. */
+export type Tier = 'personal' | 'starter' | 'advanced' | 'enterprise' | 'enterprise_plus';
+
+/** How a token was obtained: it decides what it may read (the audit log wants a Service Account's). */
+export type TokenKind = 'oauth' | 'personal_access_token' | 'service_account';
+
 export interface ScenarioInput {
   /** Same seed and counts give the same people, gids and activity pattern. */
   seed: number;
@@ -31,6 +37,16 @@ export interface ScenarioInput {
   deactivatedMembers: number;
   /** Asana deletes audit events after 90 days; older events are never returned. */
   auditLogRetentionDays: number;
+  /** The organization's plan tier: only enterprise and enterprise_plus have the audit log API. */
+  tier: Tier;
+  /** Projects of the organization; null: about one per 5 people. */
+  projects: number | null;
+  /** Stories (comments, completions, assignments...) an active person creates per day, on average. */
+  storiesPerUserPerDay: number;
+  /** Share of active people who create stories but never produce an audit event (as in SSO organizations). */
+  storiesOnlyShare: number;
+  /** Share of active people who log in but create no story. */
+  loginOnlyShare: number;
 }
 
 export interface AppInput {
@@ -97,6 +113,20 @@ export interface AppendEventInput {
   createdAt?: string;
 }
 
+export interface AppendStoryInput {
+  actorGid: string;
+  /** A task of one of the person's projects when absent. */
+  taskGid?: string;
+  /** Default comment_added. */
+  resourceSubtype?: string;
+  /** ISO date-time, not in the future; defaults to now. */
+  createdAt?: string;
+}
+
+export interface ServiceAccountInput {
+  name?: string;
+}
+
 export interface IssueTokenInput {
   userGid?: string;
   ttlSeconds?: number;
@@ -123,6 +153,10 @@ export interface MemberState {
   removedVia: 'removeUser' | 'left' | null;
   /** Newest audit event of this person, retention ignored; null when none. */
   lastEventAt: string | null;
+  /** Newest story this person created; null when none. */
+  lastStoryAt: string | null;
+  /** Newest meaningful audit event: a successful login or any event they acted in (never a failed login). */
+  lastAuditEventAt: string | null;
 }
 
 export interface SimulatorState {
@@ -133,6 +167,7 @@ export interface SimulatorState {
     emailDomains: string[];
     auditLog: AuditLogMode;
     plan: Plan;
+    tier: Tier;
   };
   scenario: ScenarioInput;
   loadedAt: string;

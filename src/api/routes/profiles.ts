@@ -102,6 +102,7 @@ export function profilesRouter(deps: ApiDeps): Router {
           clientId: body.connection?.clientId,
           clientSecret: body.connection?.clientSecret,
           workspaceGid: body.connection?.workspaceGid,
+          serviceAccountToken: body.connection?.serviceAccountToken,
         },
       });
       await temporal.workflow.start('profileWorkflow', {

@@ -12,8 +12,8 @@ import { JOB_KIND, PROFILE_ID } from '../../temporal/searchAttributes';
 import { workflowIsRunning } from '../../temporal/workflowStatus';
 
 const jobField = z.enum(JOB_KINDS as [JobKind, ...JobKind[]]);
-const runBody = z.object({ job: jobField }).strict();
-const jobResultsQuery = listQuerySchema({ kind: jobField.optional() });
+export const runBody = z.object({ job: jobField }).strict();
+export const jobResultsQuery = listQuerySchema({ kind: jobField.optional() });
 
 /** `POST .../runs` starts a run now; `GET .../job-results` lists what every run (scheduled or not) recorded. */
 export function runsRouter(deps: ApiDeps): Router {

@@ -66,8 +66,9 @@ export async function profileWorkflow(input: ProfileWorkflowInput): Promise<void
     () =>
       serial(async () => {
         if (!state.authorized) throw invalidTransition('Validation needs an authorized connection: authorize the profile first.');
-        const checked = await validateConnection({ profileId: state.profileId, downloadActivity: state.options.downloadActivity });
-        const validation = { ...checked, basis: { connectionVersion: state.connectionVersion, downloadActivity: state.options.downloadActivity } };
+        const checked = await validateConnection({ profileId: state.profileId, options: state.options });
+        const basis = { connectionVersion: state.connectionVersion, downloadActivity: state.options.downloadActivity, activitySources: state.options.activitySources };
+        const validation = { ...checked, basis };
         await commit({ ...state, validation, validationStaleReason: null });
         return validation;
       }),

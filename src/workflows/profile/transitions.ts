@@ -1,5 +1,6 @@
 // The lifecycle rules of PRODUCT.md section 3 as pure functions, so they can be tested without Temporal.
-import type { ProfileOptions, ProfileState, ScheduleKind } from '../../profiles/types';
+import type { MeaningfulActivity, ProfileOptions, ProfileState, ScheduleKind } from '../../profiles/types';
+import { DEFAULT_MEANINGFUL_ACTIVITY } from '../../profiles/options';
 
 /** Why publishing is not allowed now, or null when it is. */
 export function publishBlocker(state: ProfileState): string | null {
@@ -28,10 +29,21 @@ export interface OptionChangeOutcome {
 }
 
 export function applyOptionChange(state: ProfileState, change: Partial<ProfileOptions>): OptionChangeOutcome {
-  const options: ProfileOptions = { ...state.options, ...change, downloadSubscriptions: true };
+  const options: ProfileOptions = {
+    ...state.options,
+    ...change,
+    downloadSubscriptions: true,
+    // Options of profiles made before these existed read as their defaults.
+    activitySources: change.activitySources ?? state.options.activitySources ?? 'auto',
+    meaningfulActivity: { ...DEFAULT_MEANINGFUL_ACTIVITY, ...(state.options.meaningfulActivity as Partial<MeaningfulActivity> | undefined), ...change.meaningfulActivity },
+  };
   const before = state.options.downloadActivity;
   const after = options.downloadActivity;
-  if (before === after) return { options, backToDraftReason: null, staleReason: null, schedulesToDelete: [] };
+  if (before === after) {
+    // Other sources need their own checks (the audit log a Service Account token, say): validate again.
+    const sourcesChanged = JSON.stringify(options.activitySources) !== JSON.stringify(state.options.activitySources ?? 'auto');
+    return { options, backToDraftReason: null, staleReason: sourcesChanged ? 'activitySources changed' : null, schedulesToDelete: [] };
+  }
   if (!after) {
     return {
       options,

@@ -44,7 +44,7 @@ export function apiGate(sim: Simulator): RequestHandler {
       sendApiError(req, res, 401, `Not Authorized: ${why[check.reason]}.`);
       return;
     }
-    const member = sim.org.findByGid(check.token.userGid);
+    const member = sim.org.findByGid(check.token.userGid) ?? sim.serviceAccountOf(check.token);
     if (!member || member.removedAt !== null) {
       sendApiError(req, res, 401, 'Not Authorized: the user of this token is no longer a member of the organization.');
       return;

@@ -3,6 +3,7 @@ import type { Simulator } from '../simulator';
 import { apiErrorHandler, apiGate } from './apiAuth';
 import { sendApiError } from './respond';
 import { registerAuditLogRoutes } from './routes/auditLog';
+import { registerProjectRoutes } from './routes/projects';
 import { registerMembershipRoutes } from './routes/memberships';
 import { registerUserRoutes } from './routes/users';
 import { registerWorkspaceRoutes } from './routes/workspaces';
@@ -17,6 +18,7 @@ export function createApiRouter(sim: Simulator): Router {
   registerWorkspaceRoutes(router, sim);
   registerMembershipRoutes(router, sim);
   registerAuditLogRoutes(router, sim);
+  registerProjectRoutes(router, sim);
   router.use((req, res) => sendApiError(req, res, 404, 'No matching route for request'));
   router.use(apiErrorHandler(sim));
   return router;

@@ -44,6 +44,12 @@ export function createControlRouter(sim: Simulator): Router {
   router.post('/events', (req, res) => {
     res.status(201).json(sim.appendEvent(req.body));
   });
+  router.post('/stories', (req, res) => {
+    res.status(201).json(sim.appendStory(req.body));
+  });
+  router.post('/service-accounts', (req, res) => {
+    res.status(201).json(sim.createServiceAccount(req.body ?? {}));
+  });
   router.get('/requests', (req, res) => {
     res.json(sim.requests(queryParam(req, 'since')));
   });

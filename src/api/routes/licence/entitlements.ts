@@ -18,7 +18,7 @@ import { modelIdField } from '../lists/fields';
 import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from '../params';
 import { entitlementCreateSchema, entitlementPatchSchema, termProblem } from './entitlementFields';
 
-const querySchema = listQuerySchema({ modelId: modelIdField.optional() });
+export const entitlementsQuery = listQuerySchema({ modelId: modelIdField.optional() });
 
 const modelNotFound = (modelId: string) => notFound(`Software model ${modelId} of this profile`);
 const entitlementNotFound = (id: string) => notFound(`Entitlement ${id} of this profile`);
@@ -49,7 +49,7 @@ export function entitlementsRouter({ db }: ApiDeps): Router {
 
   router.get(path, async (req, res) => {
     const profileId = await profileParam(db, req);
-    const { limit, offset, ...filters } = parseQuery(querySchema, req.query);
+    const { limit, offset, ...filters } = parseQuery(entitlementsQuery, req.query);
     const page = { limit, offset };
     res.json(listBody(page, await listEntitlements(db, profileId, filters, page), entitlementView));
   });

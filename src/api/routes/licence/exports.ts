@@ -28,8 +28,8 @@ const CANDIDATE_COLUMNS = columnsOf<ReturnType<typeof removalCandidateView>>()([
 ]);
 
 // The JSON lists' own filters; pagination does not apply: an export holds every row.
-const subscriptionQuery = z.object(subscriptionFilterFields).strict();
-const candidateQuery = z.object(candidateFilterFields).strict();
+export const subscriptionsCsvQuery = z.object(subscriptionFilterFields).strict();
+export const candidatesCsvQuery = z.object(candidateFilterFields).strict();
 
 /** Resolves once the stream has its first rows (or has ended); rejects if it fails before that. */
 function firstRows(stream: Readable): Promise<void> {
@@ -86,7 +86,7 @@ export function exportsRouter(deps: ApiDeps): Router {
 
   router.get('/profiles/:id/subscriptions.csv', async (req, res) => {
     const profileId = await profileParam(db, req);
-    const filters = parseQuery(subscriptionQuery, req.query);
+    const filters = parseQuery(subscriptionsCsvQuery, req.query);
     await streamCsv(deps, res, {
       filename: `subscriptions-${profileId}-${today()}.csv`,
       columns: SUBSCRIPTION_COLUMNS,
@@ -97,7 +97,7 @@ export function exportsRouter(deps: ApiDeps): Router {
 
   router.get('/profiles/:id/removal-candidates.csv', async (req, res) => {
     const profileId = await profileParam(db, req);
-    const { state, ...filters } = parseQuery(candidateQuery, req.query);
+    const { state, ...filters } = parseQuery(candidatesCsvQuery, req.query);
     await streamCsv(deps, res, {
       filename: `removal-candidates-${profileId}-${today()}.csv`,
       columns: CANDIDATE_COLUMNS,

@@ -5,7 +5,7 @@ import { latestPositions, runSummaries, type RunSummary } from '../../../store/l
 import { parseQuery, profileParam } from '../params';
 import { decimalParam } from '../../schemas';
 
-const querySchema = z.object({ historyLimit: decimalParam(1, 100).default(10) }).strict();
+export const positionQuery = z.object({ historyLimit: decimalParam(1, 100).default(10) }).strict();
 
 const historyView = (r: RunSummary) => ({
   computedAt: r.computedAt,
@@ -25,7 +25,7 @@ export function licencePositionRouter({ db }: ApiDeps): Router {
   const router = Router();
   router.get('/profiles/:id/license-position', async (req, res) => {
     const profileId = await profileParam(db, req);
-    const { historyLimit } = parseQuery(querySchema, req.query);
+    const { historyLimit } = parseQuery(positionQuery, req.query);
     // One snapshot: a reconciliation committing meanwhile must not pair one run's models with another's totals.
     const { models, history } = await db.withTransaction(
       async (tx) => ({ models: await latestPositions(tx, profileId), history: await runSummaries(tx, profileId, historyLimit) }),

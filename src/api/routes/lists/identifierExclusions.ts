@@ -15,13 +15,13 @@ import { isUniqueViolation } from '../../../db/sql';
 import { identifierField, reasonField } from './fields';
 import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from '../params';
 
-const querySchema = listQuerySchema({});
+export const identifierExclusionsQuery = listQuerySchema({});
 
-const createSchema = z
+export const identifierExclusionCreate = z
   .object({ identifier: identifierField, active: z.boolean().optional(), reason: reasonField.optional() })
   .strict();
 
-const patchSchema = z
+export const identifierExclusionPatch = z
   .object({ identifier: identifierField.optional(), active: z.boolean().optional(), reason: reasonField.optional() })
   .strict();
 
@@ -42,13 +42,13 @@ export function identifierExclusionsRouter({ db }: ApiDeps): Router {
 
   router.get(path, async (req, res) => {
     const profileId = await profileParam(db, req);
-    const page = parseQuery(querySchema, req.query);
+    const page = parseQuery(identifierExclusionsQuery, req.query);
     res.json(listBody(page, await listIdentifierExclusions(db, profileId, page), identifierExclusionView));
   });
 
   router.post(path, async (req, res) => {
     const profileId = await profileParam(db, req);
-    const body = createSchema.parse(req.body ?? {});
+    const body = identifierExclusionCreate.parse(req.body ?? {});
     const existing = await findIdentifierExclusion(db, profileId, body.identifier);
     if (existing) throw duplicate(body.identifier, existing.id);
     const row = await insertIdentifierExclusion(db, profileId, { identifier: body.identifier, active: body.active ?? true, reason: body.reason ?? null }).catch(
@@ -63,7 +63,7 @@ export function identifierExclusionsRouter({ db }: ApiDeps): Router {
   router.patch(`${path}/:ruleId`, async (req, res) => {
     const profileId = await profileParam(db, req);
     const ruleId = await ruleParam(profileId, req);
-    const change = patchSchema.parse(req.body ?? {});
+    const change = identifierExclusionPatch.parse(req.body ?? {});
     if (change.identifier !== undefined) {
       const existing = await findIdentifierExclusion(db, profileId, change.identifier);
       if (existing && existing.id !== ruleId) throw duplicate(change.identifier, existing.id);

@@ -5,9 +5,9 @@ import { notFound } from '../../problem';
 import { getReclamationRule, listReclamationRules, reclamationRuleView, updateReclamationRule } from '../../../store/rules';
 import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from '../params';
 
-const querySchema = listQuerySchema({});
+export const reclamationRulesQuery = listQuerySchema({});
 
-const patchSchema = z
+export const reclamationRulePatch = z
   .object({
     thresholdDays: z.number().int('must be a whole number of days').min(1).max(3650).optional(),
     active: z.boolean().optional(),
@@ -25,7 +25,7 @@ export function reclamationRulesRouter({ db }: ApiDeps): Router {
 
   router.get('/profiles/:id/reclamation-rules', async (req, res) => {
     const profileId = await profileParam(db, req);
-    const page = parseQuery(querySchema, req.query);
+    const page = parseQuery(reclamationRulesQuery, req.query);
     res.json(listBody(page, await listReclamationRules(db, profileId, page), reclamationRuleView));
   });
 
@@ -34,7 +34,7 @@ export function reclamationRulesRouter({ db }: ApiDeps): Router {
     const ruleId = uuidParam(req, 'ruleId', 'Reclamation rule');
     const missing = notFound(`Reclamation rule ${ruleId} of this profile`);
     if (!(await getReclamationRule(db, profileId, ruleId))) throw missing;
-    const change = patchSchema.parse(req.body ?? {});
+    const change = reclamationRulePatch.parse(req.body ?? {});
     if (!(await updateReclamationRule(db, profileId, ruleId, change))) throw missing;
     res.json(reclamationRuleView((await getReclamationRule(db, profileId, ruleId))!));
   });

@@ -24,14 +24,14 @@ export const candidateFilterFields = {
   modelId: modelIdField.optional(),
   userGid: userGidField.optional(),
 };
-const querySchema = listQuerySchema(candidateFilterFields);
+export const removalCandidatesListQuery = listQuerySchema(candidateFilterFields);
 
 /** `GET /api/profiles/{id}/removal-candidates`: the subscriptions rules selected, and what became of them. */
 export function removalCandidatesRouter({ db }: ApiDeps): Router {
   const router = Router();
   router.get('/profiles/:id/removal-candidates', async (req, res) => {
     const profileId = await profileParam(db, req);
-    const { limit, offset, state, ...filters } = parseQuery(querySchema, req.query);
+    const { limit, offset, state, ...filters } = parseQuery(removalCandidatesListQuery, req.query);
     const page = { limit, offset };
     res.json(listBody(page, await listRemovalCandidates(db, profileId, { ...filters, states: state }, page), removalCandidateView));
   });

@@ -14,14 +14,14 @@ export const subscriptionFilterFields = {
   userGid: userGidField.optional(),
   email: emailField.optional(),
 };
-const querySchema = listQuerySchema(subscriptionFilterFields);
+export const subscriptionsListQuery = listQuerySchema(subscriptionFilterFields);
 
 /** `GET /api/profiles/{id}/subscriptions`: who holds a seat, with their licence type and last activity. */
 export function subscriptionsRouter({ db }: ApiDeps): Router {
   const router = Router();
   router.get('/profiles/:id/subscriptions', async (req, res) => {
     const profileId = await profileParam(db, req);
-    const { limit, offset, ...filters } = parseQuery(querySchema, req.query);
+    const { limit, offset, ...filters } = parseQuery(subscriptionsListQuery, req.query);
     const page = { limit, offset };
     res.json(listBody(page, await listSubscriptions(db, profileId, filters, page), subscriptionView));
   });

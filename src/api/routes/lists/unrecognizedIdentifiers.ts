@@ -9,9 +9,9 @@ import { isUniqueViolation } from '../../../db/sql';
 import { modelIdField } from './fields';
 import { listBody, listQuerySchema, parseQuery, profileParam } from '../params';
 
-const querySchema = listQuerySchema({});
+export const unrecognizedIdentifiersQuery = listQuerySchema({});
 
-const mappingSchema = z
+export const mappingBody = z
   .object({
     modelId: modelIdField.optional(),
     edition: z.string().trim().min(1, 'must not be empty').max(200).optional(),
@@ -32,14 +32,14 @@ export function unrecognizedIdentifiersRouter({ db }: ApiDeps): Router {
 
   router.get('/profiles/:id/unrecognized-identifiers', async (req, res) => {
     const profileId = await profileParam(db, req);
-    const page = parseQuery(querySchema, req.query);
+    const page = parseQuery(unrecognizedIdentifiersQuery, req.query);
     res.json(listBody(page, await listUnrecognizedIdentifiers(db, profileId, page), unrecognizedIdentifierView));
   });
 
   router.post('/profiles/:id/unrecognized-identifiers/:identifier/mapping', async (req, res) => {
     const profileId = await profileParam(db, req);
     const identifier = String(req.params.identifier);
-    const body = mappingSchema.parse(req.body ?? {});
+    const body = mappingBody.parse(req.body ?? {});
     // One transaction: the model, its rule, the mapping and the re-linked subscriptions appear together or not at all.
     const result = await db
       .withTransaction(async (tx) => {

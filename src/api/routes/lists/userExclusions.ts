@@ -18,11 +18,11 @@ import { isUniqueViolation } from '../../../db/sql';
 import { emailField, reasonField, userGidField } from './fields';
 import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from '../params';
 
-const querySchema = listQuerySchema({});
+export const userExclusionsQuery = listQuerySchema({});
 
 const NEEDS_SOMEONE = 'a user exclusion names the user by userGid, email or both; send at least one';
 
-const createSchema = z
+export const userExclusionCreate = z
   .object({ userGid: userGidField.optional(), email: emailField.optional(), active: z.boolean().optional(), reason: reasonField.optional() })
   .strict()
   .superRefine((body, ctx) => {
@@ -30,7 +30,7 @@ const createSchema = z
   });
 
 // null clears userGid or email, as long as the other one remains.
-const patchSchema = z
+export const userExclusionPatch = z
   .object({ userGid: userGidField.nullable().optional(), email: emailField.nullable().optional(), active: z.boolean().optional(), reason: reasonField.optional() })
   .strict();
 
@@ -63,13 +63,13 @@ export function userExclusionsRouter({ db }: ApiDeps): Router {
 
   router.get(path, async (req, res) => {
     const profileId = await profileParam(db, req);
-    const page = parseQuery(querySchema, req.query);
+    const page = parseQuery(userExclusionsQuery, req.query);
     res.json(listBody(page, await listUserExclusions(db, profileId, page), userExclusionView));
   });
 
   router.post(path, async (req, res) => {
     const profileId = await profileParam(db, req);
-    const body = createSchema.parse(req.body ?? {});
+    const body = userExclusionCreate.parse(req.body ?? {});
     const fields: UserExclusionFields = { userGid: body.userGid ?? null, email: body.email ?? null, active: body.active ?? true, reason: body.reason ?? null };
     await refuseDuplicate(db, profileId, fields, null);
     const row = await insertUserExclusion(db, profileId, fields).catch(raceLost);
@@ -79,7 +79,7 @@ export function userExclusionsRouter({ db }: ApiDeps): Router {
   router.patch(`${path}/:ruleId`, async (req, res) => {
     const profileId = await profileParam(db, req);
     const current = await ruleParam(profileId, req);
-    const change = patchSchema.parse(req.body ?? {});
+    const change = userExclusionPatch.parse(req.body ?? {});
     const fields: UserExclusionFields = {
       userGid: change.userGid !== undefined ? change.userGid : current.user_gid,
       email: change.email !== undefined ? change.email : current.email,

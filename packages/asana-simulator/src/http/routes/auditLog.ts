@@ -9,6 +9,8 @@ import { ApiError, queryParam, sendJson } from '../respond';
 const KIND = 'audit_log_events';
 /** The OAS: "The default limit is 1000 events"; an explicit limit must still be 1..100. */
 const DEFAULT_LIMIT = 1000;
+const AUDIT_LOG_TIERS = new Set(['enterprise', 'enterprise_plus']);
+const TIER_NAMES: Record<string, string> = { personal: 'Personal', starter: 'Starter', advanced: 'Advanced', enterprise: 'Enterprise', enterprise_plus: 'Enterprise+' };
 const ACTOR_TYPES = new Set(['user', 'asana', 'asana_support', 'anonymous', 'external_administrator']);
 
 export function registerAuditLogRoutes(router: Router, sim: Simulator): void {
@@ -25,8 +27,13 @@ export function registerAuditLogRoutes(router: Router, sim: Simulator): void {
     if (mode === 'forbidden') {
       throw new ApiError(403, 'This token may not read the audit log of this organization. The audit log API needs a service account of the organization.');
     }
-    if (!caller.member.isAdmin) {
-      throw new ApiError(403, 'Only admins of this organization can read its audit log.');
+    // Asana's rule (OAS, "Audit log API"): Enterprise tiers only, and only a Service Account's token.
+    if (!AUDIT_LOG_TIERS.has(sim.scenario.tier)) {
+      throw new ApiError(402, `The audit log API is available on Enterprise and Enterprise+ only; this organization is on ${TIER_NAMES[sim.scenario.tier]}.`);
+    }
+    if (caller.token.kind !== 'service_account') {
+      const what = caller.token.kind === 'oauth' ? 'an OAuth access token' : 'a personal access token';
+      throw new ApiError(403, `Only Service Accounts in Enterprise Domains can access audit log API endpoints. Authentication with a Service Account's personal access token is required; this request used ${what}.`);
     }
 
     const filters = parseFilters(req);

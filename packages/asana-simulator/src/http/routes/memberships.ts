@@ -47,7 +47,8 @@ function listMemberships(sim: Simulator, req: Request, res: Response, scope: str
   const offset = parseOffset(sim, req, KIND, scope);
   const fields = parseOptFields(req.query.opt_fields);
   const ws = sim.org.workspace;
-  const include = (m: Member): boolean => m.removedAt === null && (only === undefined || m === only);
+  // A service account (not one of the organization's people) holds no membership.
+  const include = (m: Member): boolean => m.removedAt === null && sim.org.byIndex(m.index) === m && (only === undefined || m === only);
   const render = (m: Member): JsonObject => (fields ? project(membershipFull(m, ws), fields) : membershipCompact(m, ws));
 
   if (limit === undefined) {
