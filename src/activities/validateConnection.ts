@@ -85,6 +85,9 @@ async function activityChecks(input: { asana: AsanaClients; options: ProfileOpti
 const AUDIT_LOG_REMEDY =
   'The audit log needs a Service Account token on Enterprise or Enterprise+. Add one as connection.serviceAccountToken, or leave activitySources on auto: activity will come from stories.';
 
+const AUDIT_LOG_REFUSED_REMEDY =
+  'Asana opens the audit log only on Enterprise and Enterprise+, and only to a Service Account token of this organization: check the plan and the token, or set activitySources to ["stories"] (or clear connection.serviceAccountToken) to read stories alone.';
+
 async function pickWorkspace(asana: AsanaClient, checks: ValidationCheck[]): Promise<string | null> {
   const me = await asana.getMe(['workspaces', 'name']);
   const workspaces = me.workspaces ?? [];
@@ -111,7 +114,7 @@ function failureCheck(api: ValidationCheck['api'], name: string, err: unknown): 
     return fail(api, name, 'Asana no longer accepts the connection\'s authorization (revoked or expired grant).', 'Authorize the profile again.');
   }
   if (err instanceof AsanaApiError) {
-    if (name === 'auditLog' && (err.status === 402 || err.status === 403)) return fail(api, name, `Asana refused the audit log (${err.status}): ${err.message}`, AUDIT_LOG_REMEDY);
+    if (name === 'auditLog' && (err.status === 402 || err.status === 403)) return fail(api, name, `Asana refused the audit log (${err.status}): ${err.message}`, AUDIT_LOG_REFUSED_REMEDY);
     return fail(api, name, `Asana answered ${err.status}: ${err.message}`, err.status >= 500 ? 'Asana is having trouble; validate again in a few minutes.' : 'Check the connection settings, then validate again.');
   }
   throw err;

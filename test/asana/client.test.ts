@@ -77,6 +77,18 @@ function connect(tokens: TokenSet, extra: Partial<AsanaClientOptions> = {}) {
   return { client, provider, refreshed };
 }
 
+/** A client speaking with a Service Account's personal access token (no refresh: it does not expire). */
+async function asServiceAccount(): Promise<AsanaClient> {
+  const { token } = await control<{ token: string }>('POST', '/service-accounts', {});
+  const tokens: TokenProvider = {
+    getAccessToken: async () => token,
+    refreshAccessToken: async () => {
+      throw new Error('a Service Account token is not refreshed');
+    },
+  };
+  return new AsanaClient({ baseUrl: sim.url, tokens, timeoutMs: 5_000 });
+}
+
 async function all<T>(pages: AsyncIterable<{ data: T[]; nextOffset: string | null }>) {
   const out: { data: T[]; nextOffset: string | null }[] = [];
   for await (const page of pages) out.push(page);
@@ -177,7 +189,8 @@ describe('pagination', () => {
 
   it('streams audit events oldest first until an empty page, and resumes from the last cursor', async () => {
     const { workspaceGid } = await loadScenario({ members: 20, eventsPerUserPerDay: 3, days: 3, inactiveShare: 0 });
-    const { client } = connect(await authorize());
+    // Asana answers the audit log only to a Service Account's token.
+    const client = await asServiceAccount();
     const startAt = new Date(Date.now() - 3 * 24 * 3600_000);
 
     const pages = await all(client.auditLogEventPages(workspaceGid, { startAt, limit: 50 }));
@@ -224,6 +237,17 @@ describe('removeUser and API errors', () => {
     const { client } = connect(await authorize());
     const err = await all(client.auditLogEventPages(workspaceGid, { limit: 1 })).catch((e: unknown) => e);
     expect((err as AsanaApiError).status).toBe(402);
+    const failure = toActivityFailure(err) as ApplicationFailure;
+    expect(failure.type).toBe('AsanaForbidden');
+    expect(failure.nonRetryable).toBe(true);
+  });
+
+  it("refuses a person's OAuth grant on the audit log (403), which is non-retryable AsanaForbidden", async () => {
+    const { workspaceGid } = await loadScenario({ members: 5 });
+    const { client } = connect(await authorize());
+    const err = await all(client.auditLogEventPages(workspaceGid, { limit: 1 })).catch((e: unknown) => e);
+    expect((err as AsanaApiError).status).toBe(403);
+    expect((err as Error).message).toContain('Service Account');
     const failure = toActivityFailure(err) as ApplicationFailure;
     expect(failure.type).toBe('AsanaForbidden');
     expect(failure.nonRetryable).toBe(true);

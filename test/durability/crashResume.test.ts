@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { WalkProgress } from '../../src/activities/downloadActivities';
 import { startHarness, type Harness } from '../support/harness';
-import { readyProfile, simMembers } from '../support/runs';
+import { readyAuditLogProfile, simMembers } from '../support/runs';
 import { processExists, startWorkerProcess, type WorkerProcess } from '../support/spawnWorker';
 import { activityAttempts, isAuditPage, isMembershipPage, jobOf, ms, simRequests, waitFor, type SimRequest } from './support';
 
@@ -47,7 +47,7 @@ interface CrashRun {
 const cursorOf = async (profileId: string) =>
   (
     await h.db.query<{ watermark: string; events_read: number; coverage_start: Date; status: string }>(
-      'SELECT watermark, events_read::int AS events_read, coverage_start, status FROM activity_cursors WHERE profile_id = $1',
+      "SELECT watermark, events_read::int AS events_read, coverage_start, status FROM activity_cursors WHERE profile_id = $1 AND source = 'auditLog'",
       [profileId],
     )
   )[0];
@@ -62,7 +62,8 @@ async function lastHeartbeatOf(workflowId: string): Promise<WalkProgress> {
 
 /** One worker runs a download and an activity pull of the same organization; it is killed while both are mid-walk. */
 async function crashMidWalk(): Promise<CrashRun> {
-  const profileId = await readyProfile(h, { reclaimSubscriptions: false, analyzeActivityFrom: new Date(Date.now() - 60 * HOUR).toISOString() });
+  // The audit log (a Service Account's token) alone: the stories walk's own crash test is in test/runs/activitySources.test.ts.
+  const profileId = await readyAuditLogProfile(h, { reclaimSubscriptions: false, analyzeActivityFrom: new Date(Date.now() - 60 * HOUR).toISOString() });
   await h.simControl('DELETE', '/_sim/requests');
   await h.simControl('POST', '/_sim/faults', { latencyMs: PAGE_LATENCY_MS });
 
@@ -172,11 +173,11 @@ describe('a worker killed mid-walk', () => {
     expect(job.status).toBe('succeeded');
     expect(cursor.status).toBe('caught_up');
     expect(cursor.events_read).toBe(truth);
-    expect(job.counts).toMatchObject({ events: truth, pages, activityUnavailable: 0 });
+    expect(job.counts).toMatchObject({ auditEvents: truth, auditPages: pages, sourcesRead: 1, sourcesUnavailable: 0 });
 
-    // Each person's last activity is the newest event of theirs in the window: the simulator's lastEventAt.
+    // Each person's last activity is the newest meaningful event of theirs in the window: the simulator's lastAuditEventAt.
     const expected = Object.fromEntries(
-      (await simMembers(h)).filter((m) => m.lastEventAt !== null && ms(m.lastEventAt) >= coverageStart).map((m) => [m.gid, ms(m.lastEventAt!)]),
+      (await simMembers(h)).filter((m) => m.lastAuditEventAt !== null && ms(m.lastAuditEventAt) >= coverageStart).map((m) => [m.gid, ms(m.lastAuditEventAt!)]),
     );
     const rows = await h.db.query<{ user_gid: string; last_activity_at: Date }>('SELECT user_gid, last_activity_at FROM user_activity WHERE profile_id = $1', [run.profileId]);
     expect(Object.fromEntries(rows.map((r) => [r.user_gid, r.last_activity_at.getTime()]))).toEqual(expected);

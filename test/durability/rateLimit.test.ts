@@ -5,11 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
 import { readyProfile, simMembers } from '../support/runs';
 import type { RateDecision } from '@licence-manager/asana-simulator';
-import { activityAttempts, isAuditPage, isMembershipPage, jobOf, ms, simRequests, waitFor } from './support';
+import { activityAttempts, isMembershipPage, isStoryPage, jobOf, ms, simRequests, taskPageProject, waitFor, type SimRequest } from './support';
+import { TASKS_PER_PROJECT } from '@licence-manager/asana-simulator';
 
-// ~300 people: 3 membership pages, ~2,000 audit events in the 60 days read (~22 pages), and a 2% cap that
-// reclaims five of the inactive people (three requests each).
-const scenario = { seed: 11, members: 280, guests: 15, viewOnly: 5, admins: 2, inactiveShare: 0.3, eventsPerUserPerDay: 0.1, days: 90, deactivatedMembers: 1 };
+// ~300 people: 3 membership pages; activity from stories (what a person's OAuth grant reads on every plan) in
+// 3 projects of 12 tasks, a page of stories each (40 requests); and a 2% cap that reclaims five of the inactive
+// people (three requests each).
+const scenario = {
+  seed: 11, members: 280, guests: 15, viewOnly: 5, admins: 2, inactiveShare: 0.3, eventsPerUserPerDay: 0.1, days: 90, deactivatedMembers: 1,
+  projects: 3, storiesPerUserPerDay: 0.05, storiesOnlyShare: 0, loginOnlyShare: 0,
+};
 const LIMIT = 5;
 const WINDOW_S = 2;
 // Shorter than every Retry-After the limit gives (1-2 s): a wait must heartbeat on its own, or the attempt is lost.
@@ -48,7 +53,9 @@ async function runWorkflow(profileId: string, type: string, workflowId: string):
   await h.temporal.workflow.execute(type, {
     workflowId,
     taskQueue: h.taskQueue,
-    args: [{ profileId, trigger: 'on_demand', tuning: { heartbeatTimeoutSeconds: HEARTBEAT_TIMEOUT_S } }],
+    // One request in flight at a time, so that "nothing is sent before a Retry-After" is exact: a request
+    // already on its way when another meets a 429 cannot be recalled.
+    args: [{ profileId, trigger: 'on_demand', tuning: { heartbeatTimeoutSeconds: HEARTBEAT_TIMEOUT_S, storyConcurrency: 1 } }],
   });
   return workflowId;
 }
@@ -142,7 +149,7 @@ describe(`runs under a rate limit of ${LIMIT} requests per ${WINDOW_S} s`, () =>
 
 describe('bursts of 500s', () => {
   // Without the in-activity retries (transientRetries 0), so that each 500 costs an activity attempt.
-  it('a download and an audit-log pull that lose attempts to 500s complete, resume, and write nothing twice', async () => {
+  it('a download and a stories walk that lose attempts to 500s complete, resume, and write nothing twice', async () => {
     // A second profile on the same organization, so this walk starts from nothing.
     const profileId = await readyProfile(h, { reclaimSubscriptions: false });
     await h.simControl('DELETE', '/_sim/requests');
@@ -163,19 +170,17 @@ describe('bursts of 500s', () => {
     await h.temporal.workflow.start('refreshActivityWorkflow', {
       workflowId: activityId,
       taskQueue: h.taskQueue,
-      args: [{ profileId, trigger: 'on_demand', tuning: { heartbeatTimeoutSeconds: 5, transientRetries: 0 } }],
+      args: [{ profileId, trigger: 'on_demand', tuning: { heartbeatTimeoutSeconds: 5, transientRetries: 0, storyConcurrency: 1 } }],
     });
-    await waitFor('a third of the audit log', async () => {
-      const rows = await h.db.query<{ n: number }>('SELECT events_read::int AS n FROM activity_cursors WHERE profile_id = $1', [profileId]);
-      return (rows[0]?.n ?? 0) >= 700;
-    }, 15_000, 10);
+    await waitFor('the first project read', async () => ((await jobOf(h, activityId))?.counts.storyProjects ?? 0) >= 1, 15_000, 10);
     await h.simControl('POST', '/_sim/faults', { failNextRequests: 1 });
     await h.temporal.workflow.getHandle(activityId).result();
     await h.simControl('DELETE', '/_sim/faults');
 
     const requests = await simRequests(h);
     const failed = requests.filter((r) => r.status === 500);
-    expect(failed.map((r) => (isMembershipPage(r) ? 'membership' : isAuditPage(r) ? 'audit' : r.path))).toEqual(['membership', 'membership', 'audit']);
+    const storyRead = (r: SimRequest) => taskPageProject(r) !== null || isStoryPage(r);
+    expect(failed.map((r) => (isMembershipPage(r) ? 'membership' : storyRead(r) ? 'stories' : r.path))).toEqual(['membership', 'membership', 'stories']);
 
     const members = await simMembers(h);
     const listed = members.filter((m) => !m.removedAt);
@@ -198,17 +203,30 @@ describe('bursts of 500s', () => {
     expect((await activityAttempts(h, downloadId)).attempts.downloadMemberships).toBe(3);
 
     const act = (await jobOf(h, activityId))!;
-    const cursor = (await h.db.query<{ events_read: number; coverage_start: Date }>('SELECT events_read::int AS events_read, coverage_start FROM activity_cursors WHERE profile_id = $1', [profileId]))[0]!;
-    const truth = h.sim.sim.auditLog.read(null, { startAt: cursor.coverage_start.getTime(), actorType: 'user' }, Number.MAX_SAFE_INTEGER, Date.now()).events.length;
     expect(act.status).toBe('succeeded');
-    expect(cursor.events_read).toBe(truth);
-    expect(act.counts).toMatchObject({ events: truth, pages: Math.ceil(truth / 100) + 1 });
-    // Every audit page answered once: the retry resumed from the watermark.
-    expect(requests.filter((r) => isAuditPage(r) && r.status === 200)).toHaveLength(Math.ceil(truth / 100) + 1);
-    expect((await activityAttempts(h, activityId)).attempts.pullAuditLog).toBe(2);
+    // Every task of every project, and every story on them, counted once.
+    const world = h.sim.sim.stories;
+    const from = (await h.db.query<{ coverage_start: Date }>("SELECT coverage_start FROM activity_cursors WHERE profile_id = $1 AND source = 'stories'", [profileId]))[0]!.coverage_start.getTime();
+    let tasks = 0;
+    let truth = 0;
+    for (let project = 0; project < world.projects; project++) {
+      for (let task = 0; task < TASKS_PER_PROJECT; task++) {
+        if (world.taskModifiedAt({ project, task }) < from) continue;
+        tasks += 1;
+        truth += world.storiesOf({ project, task }).length;
+      }
+    }
+    expect(tasks).toBeGreaterThan(0);
+    expect(act.counts).toMatchObject({ storyProjects: world.projects, storyTasks: tasks, stories: truth });
+    // The retry re-read only the project the failure hit: each finished project's tasks were listed once.
+    const taskLists = requests.filter((r) => taskPageProject(r) !== null && r.status === 200).map((r) => taskPageProject(r)!);
+    const listedTwice = [...new Set(taskLists)].filter((gid) => taskLists.filter((g) => g === gid).length > 1);
+    expect(taskLists.length).toBeLessThanOrEqual(world.projects + 1);
+    expect(listedTwice.length).toBeLessThanOrEqual(1);
+    expect((await activityAttempts(h, activityId)).attempts.walkStories).toBe(2);
     console.info(
       `500 bursts: download of ${pages} pages resumed at page ${resumedAt} after 2 lost attempts (${dl.counts.pageFetches} page fetches);` +
-        ` audit pull of ${truth} events resumed from its watermark after 1 lost attempt`,
+        ` stories walk of ${world.projects} projects (${truth} stories) resumed after 1 lost attempt, ${taskLists.length} task listings`,
     );
   }, 40_000);
 });

@@ -13,6 +13,10 @@ export async function simRequests(h: Harness): Promise<SimRequest[]> {
 
 export const isMembershipPage = (r: SimRequest): boolean => r.method === 'GET' && /^\/api\/1\.0\/workspaces\/\d+\/workspace_memberships$/.test(r.path);
 export const isAuditPage = (r: SimRequest): boolean => r.method === 'GET' && /^\/api\/1\.0\/workspaces\/\d+\/audit_log_events$/.test(r.path);
+export const isProjectPage = (r: SimRequest): boolean => r.method === 'GET' && /^\/api\/1\.0\/workspaces\/\d+\/projects$/.test(r.path);
+/** A page of one project's tasks (`GET /tasks?project=`); the project it lists, or null for any other request. */
+export const taskPageProject = (r: SimRequest): string | null => (r.method === 'GET' && r.path === '/api/1.0/tasks' && typeof r.query.project === 'string' ? r.query.project : null);
+export const isStoryPage = (r: SimRequest): boolean => r.method === 'GET' && /^\/api\/1\.0\/tasks\/\d+\/stories$/.test(r.path);
 
 /** Polls until `probe` answers something truthy; fails with `what` after `timeoutMs`. */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, intervalMs = 50): Promise<T> {

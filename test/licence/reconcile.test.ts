@@ -114,11 +114,12 @@ describe('the reconciliation run', () => {
     const candidates = await allItems<Candidate>(h, `${base}/removal-candidates`);
 
     const excluded = (s: Sub) => s.userGid === excludedMember.userGid || s.email.toLowerCase() === excludedGuest.email.toLowerCase();
-    const expected = (modelId: string, owned: number, valueCents: number, currency: string) => {
+    // A model that costs nothing (guests are free in Asana organizations) is never short and saves nothing.
+    const expected = (modelId: string, owned: number, valueCents: number, currency: string, billable: boolean) => {
       const usedSubs = subs.filter((s) => s.modelId === modelId && !excluded(s));
       const used = usedSubs.length;
       const available = Math.max(owned - used, 0);
-      const shortfall = Math.max(used - owned, 0);
+      const shortfall = billable ? Math.max(used - owned, 0) : 0;
       const amount = (seats: number) => money(Math.round((seats * valueCents) / owned));
       const open = candidates.filter((c) => c.modelId === modelId && OPEN.includes(c.state)).length;
       const reclaimed = candidates.filter((c) => c.modelId === modelId && c.state === 'closed_complete').length;
@@ -130,6 +131,7 @@ describe('the reconciliation run', () => {
       const position = shortfall > 0 ? 'under_licensed' : available > 0 ? 'over_licensed' : 'compliant';
       return {
         modelId,
+        billable,
         currency,
         rightsOwned: owned,
         used,
@@ -142,13 +144,13 @@ describe('the reconciliation run', () => {
         overLicensedAmount: amount(available),
         openCandidates: open,
         reclaimed,
-        potentialSavings: amount(open),
-        actualSavings: amount(reclaimed),
+        potentialSavings: billable ? amount(open) : '0.00',
+        actualSavings: billable ? amount(reclaimed) : '0.00',
         activitySpread: spread,
       };
     };
-    const expectedGuest = { edition: 'Guest', ...expected(guest, 40, 40 * 725, 'USD') };
-    const expectedMember = { edition: 'Member', ...expected(member, 15, 10 * 1250 + 5 * 999, 'EUR') };
+    const expectedGuest = { edition: 'Guest', ...expected(guest, 40, 40 * 725, 'USD', false) };
+    const expectedMember = { edition: 'Member', ...expected(member, 15, 10 * 1250 + 5 * 999, 'EUR', true) };
     expect(position.body.models).toEqual([expectedGuest, expectedMember]);
 
     // The scenario makes the figures meaningful: each position as intended, every kind of amount non-zero.

@@ -112,7 +112,8 @@ describe('notify and wait', () => {
     expect(await h.temporal.workflow.getHandle(reviewWorkflowId(profileId, rejected!.id)).result()).toBe('reclaimed');
 
     // Activity resumes while waiting → the next analysis closes it and the review ends.
-    await h.simControl('POST', '/_sim/events', { actorGid: resumed!.user_gid });
+    // A comment on a task: a story, which the activity run reads with the admin's grant.
+    await h.simControl('POST', '/_sim/stories', { actorGid: resumed!.user_gid });
     const again = await runJob(h, profileId, 'activity');
     expect(again.ok).toBe(true);
     expect(await h.temporal.workflow.getHandle(reviewWorkflowId(profileId, resumed!.id)).result()).toBe('closed');

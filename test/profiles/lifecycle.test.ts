@@ -56,7 +56,8 @@ describe('profile lifecycle through the API', () => {
     expect(validated.status, validated.text).toBe(200);
     expect(validated.body.validation.passed).toBe(true);
     const names = validated.body.validation.checks.map((c: { name: string; passed: boolean }) => [c.name, c.passed]);
-    expect(names).toEqual([['organization', true], ['admin', true], ['memberships', true], ['auditLog', true]]);
+    // A person's OAuth grant (no Service Account token): activity comes from stories, which every plan gives.
+    expect(names).toEqual([['organization', true], ['admin', true], ['memberships', true], ['stories', true]]);
     expect(new Set(validated.body.validation.checks.map((c: { api: string }) => c.api))).toEqual(new Set(['Download Subscriptions', 'Calculate Activity']));
 
     const published = await call('POST', `/api/profiles/${profile.id}/publish`);
@@ -79,7 +80,7 @@ describe('profile lifecycle through the API', () => {
 
     const revalidated = await call('POST', `/api/profiles/${profile.id}/validate`);
     expect(revalidated.body.validation.passed).toBe(true);
-    expect(revalidated.body.validation.checks.map((c: { name: string }) => c.name)).not.toContain('auditLog');
+    expect(revalidated.body.validation.checks.map((c: { name: string }) => c.name)).toEqual(['organization', 'admin', 'memberships']);
     const republished = await call('POST', `/api/profiles/${profile.id}/publish`);
     expect(republished.body.status).toBe('published');
     expect(await scheduleExists(profile.id, 'download')).toBe(true);
@@ -142,18 +143,21 @@ describe('validation failures say what is wrong', () => {
   });
 
   for (const auditLog of ['payment_required', 'forbidden'] as const) {
-    it(`fails the audit-log check when Asana refuses it (${auditLog}) and passes once downloadActivity is off`, async () => {
+    it(`fails the audit-log check when Asana refuses the Service Account (${auditLog}) and passes once downloadActivity is off`, async () => {
       const scenario = await h.simControl('POST', '/_sim/scenario', { seed: 14, members: 10, admins: 1, isOrganization: true, auditLog });
       await h.simControl('POST', '/_sim/authorize-as', { userGid: scenario.adminUserGid });
-      const profile = await createProfile();
+      const { token } = await h.simControl('POST', '/_sim/service-accounts', {});
+      const profile = await createProfile({ connection: { clientId: h.app.clientId, clientSecret: h.app.clientSecret, serviceAccountToken: token } });
       expect((await h.authorize(profile.id)).status).toBe(200);
       const res = await call('POST', `/api/profiles/${profile.id}/validate`);
       expect(res.body.validation.passed).toBe(false);
       const check = res.body.validation.checks.find((c: { name: string }) => c.name === 'auditLog');
       expect(check).toMatchObject({ passed: false, api: 'Calculate Activity' });
       expect(check.message).toMatch(auditLog === 'payment_required' ? /402/ : /403/);
-      expect(check.remedy).toMatch(/downloadActivity/);
+      expect(check.remedy).toMatch(/activitySources/);
+      // Stories are read with the person's grant all the same: only the audit log fails.
       expect(res.body.validation.checks.filter((c: { passed: boolean }) => !c.passed)).toHaveLength(1);
+      expect(res.body.validation.checks.find((c: { name: string }) => c.name === 'stories')?.passed).toBe(true);
 
       await call('PATCH', `/api/profiles/${profile.id}`, { options: { downloadActivity: false } });
       const again = await call('POST', `/api/profiles/${profile.id}/validate`);

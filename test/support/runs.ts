@@ -2,12 +2,12 @@ import { expect } from 'vitest';
 import type { Harness } from './harness';
 import type { MemberState } from '@licence-manager/asana-simulator';
 
-/** Creates a profile on the harness's simulator, authorizes it and validates it (both checks passing). */
-export async function readyProfile(h: Harness, options: Record<string, unknown> = {}): Promise<string> {
+/** Creates a profile on the harness's simulator, authorizes it and validates it (every check passing). */
+export async function readyProfile(h: Harness, options: Record<string, unknown> = {}, connection: Record<string, unknown> = {}): Promise<string> {
   const created = await h.api('POST', '/api/profiles', {
     displayName: `Profile ${Math.random().toString(36).slice(2, 7)}`,
     options,
-    connection: { clientId: h.app.clientId, clientSecret: h.app.clientSecret },
+    connection: { clientId: h.app.clientId, clientSecret: h.app.clientSecret, ...connection },
   });
   expect(created.status, created.text).toBe(201);
   const id = created.body.id as string;
@@ -46,6 +46,11 @@ export async function simMembers(h: Harness): Promise<SimMember[]> {
 /** A Service Account token of the harness's organization, as an admin creates one in Asana's admin console. */
 export async function serviceAccountToken(h: Harness): Promise<string> {
   return ((await h.simControl('POST', '/_sim/service-accounts', {})) as { token: string }).token;
+}
+
+/** A ready profile whose activity comes from the audit log alone, read with a Service Account token. */
+export async function readyAuditLogProfile(h: Harness, options: Record<string, unknown> = {}): Promise<string> {
+  return readyProfile(h, { activitySources: ['auditLog'], ...options }, { serviceAccountToken: await serviceAccountToken(h) });
 }
 
 /** Gives the profile's connection a Service Account token (so the audit log is read too) and validates again. */

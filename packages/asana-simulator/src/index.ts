@@ -12,6 +12,7 @@ export { demoScenario } from './demo';
 export type { RateDecision } from './rateLimiter';
 export { SCENARIO_DEFAULTS } from './inputs';
 export { SimControlError } from './errors';
+export { TASKS_PER_PROJECT } from './stories';
 export { Simulator, type SimulatorOptions } from './simulator';
 export type {
   AddUserInput,
@@ -61,7 +62,9 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
     ...(opts.now !== undefined ? { now: opts.now } : {}),
   });
-  const server = createServer(createSimulatorApp(sim));
+  // Idle connections stay open longer than clients keep them (fetch: 4 s), so that a client never reuses a socket
+  // the server is closing at that moment (which fails the request with a connection reset).
+  const server = createServer({ keepAliveTimeout: 10_000 }, createSimulatorApp(sim));
   const host = opts.host ?? '127.0.0.1';
   await listen(server, opts.port ?? 0, host);
   const { port } = server.address() as AddressInfo;
