@@ -83,7 +83,7 @@ export async function runMemory(env: BenchEnv, sizes = SIZES): Promise<BenchResu
       const setup = await stack.startWorker();
       let profileId: string;
       try {
-        profileId = await stack.readyProfile();
+        profileId = await stack.readyProfile({ source: 'auditLog' });
         await stack.runJob(profileId, 'download');
       } finally {
         await setup.stop();
@@ -98,8 +98,8 @@ export async function runMemory(env: BenchEnv, sizes = SIZES): Promise<BenchResu
             row = {
               people,
               job,
-              pages: run.counts.pages ?? 0,
-              items: job === 'download' ? (run.counts.members ?? 0) : (run.counts.events ?? 0),
+              pages: (job === 'download' ? run.counts.pages : run.counts.auditPages) ?? 0,
+              items: (job === 'download' ? run.counts.members : run.counts.auditEvents) ?? 0,
               samples: [],
               peakSource: report.peakSource,
             };
@@ -112,7 +112,7 @@ export async function runMemory(env: BenchEnv, sizes = SIZES): Promise<BenchResu
             deltaRssMb: (report.peakRss - idle.rss) / MB,
             peakHeapMb: report.peakHeapUsed / MB,
           });
-          progress(`  ${job}: ${run.counts.pages} pages in ${fmt(run.wallMs / 1000)} s, peak RSS ${fmt(report.peakRss / MB)} MB (idle ${fmt(idle.rss / MB)} MB)`);
+          progress(`  ${job}: ${(job === 'download' ? run.counts.pages : run.counts.auditPages) ?? 0} pages in ${fmt(run.wallMs / 1000)} s, peak RSS ${fmt(report.peakRss / MB)} MB (idle ${fmt(idle.rss / MB)} MB)`);
         }
       }
       if (extreme) {
@@ -197,7 +197,7 @@ export async function runMemory(env: BenchEnv, sizes = SIZES): Promise<BenchResu
 
 
 /** One run in a fresh worker, measured from the worker's idle baseline. */
-async function measured(stack: Stack, profileId: string, job: JobKind, workerEnv: Record<string, string> = {}) {
+export async function measured(stack: Stack, profileId: string, job: JobKind, workerEnv: Record<string, string> = {}) {
   const worker = await stack.startWorker(workerEnv);
   try {
     // Let start-up settle (workflow threads, first polls) before the baseline.

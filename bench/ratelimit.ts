@@ -54,7 +54,7 @@ export async function runRateLimit(env: BenchEnv): Promise<BenchResult> {
   const rows: Row[] = [];
   try {
     const worker = await stack.startWorker();
-    const profileId = await stack.readyProfile();
+    const profileId = await stack.readyProfile({ source: 'auditLog' });
     const unlimitedMs = new Map<JobKind, number>();
     for (const { limit, windowS, jobs } of LIMITS) {
       for (const job of jobs) {

@@ -2,7 +2,8 @@
 //   memory     peak worker memory per organization size (flat as the organization grows)
 //   copy       our subscription writes vs a raw PostgreSQL COPY of the same rows
 //   ratelimit  run wall time vs the time the rate limit itself requires
-// With no name, all three run, in that order. Figures are ratios measured within one run.
+//   stories    the stories walk: bound by the rate limit, incremental, flat in memory
+// With no name, all four run, in that order. Figures are ratios measured within one run.
 // --sizes sets the organization sizes of the memory benchmark (default 2000,10000,40000); --json writes every figure to a file.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import { fmt, table, type BenchResult } from './support/report';
 import { runMemory } from './memory';
 import { runCopy } from './copy';
 import { runRateLimit } from './ratelimit';
+import { runStories } from './stories';
 
 interface Options {
   sizes?: number[];
@@ -20,6 +22,7 @@ const BENCHMARKS: Record<string, (env: Awaited<ReturnType<typeof startBenchEnv>>
   memory: (env, opts) => runMemory(env, opts.sizes),
   copy: (env) => runCopy(env),
   ratelimit: (env) => runRateLimit(env),
+  stories: (env) => runStories(env),
 };
 
 function usage(): never {

@@ -24,6 +24,8 @@ type Stop = () => Promise<unknown>;
 interface Embedded {
   temporalUi?: string;
   demoApp?: { clientId: string; clientSecret: string };
+  /** The demo organization's Service Account token: with it a profile reads the audit log as well as stories. */
+  demoServiceAccountToken?: string;
   outboxDir?: string;
 }
 
@@ -105,6 +107,7 @@ async function startEmbedded(config: Config, logger: Logger, stops: Stop[], fail
       apps: [{ ...embedded.demoApp, redirectUris: [`${config.publicBaseUrl}/oauth_redirect`, `${config.publicBaseUrl}/oauth_redirect.do`] }],
     });
     stops.push(() => sim.close());
+    embedded.demoServiceAccountToken = sim.sim.createServiceAccount({ name: 'Licence audit' }).token;
     asanaBaseUrl = sim.url;
   }
 
@@ -158,7 +161,8 @@ function banner(config: Config, embedded: Embedded): string {
     `  API token:     ${config.apiToken}`,
     embedded.temporalUi ? `  Temporal UI:   ${embedded.temporalUi}` : `  Temporal:      ${config.temporal.address} (namespace ${config.temporal.namespace})`,
     demoApp
-      ? `  Asana (simulated demo organization): ${config.asanaBaseUrl}\n  Demo OAuth app: clientId=${demoApp.clientId} clientSecret=${demoApp.clientSecret}`
+      ? `  Asana (simulated demo organization, Enterprise+): ${config.asanaBaseUrl}\n  Demo OAuth app: clientId=${demoApp.clientId} clientSecret=${demoApp.clientSecret}\n` +
+        `  Demo Service Account token (reads the audit log): ${embedded.demoServiceAccountToken}`
       : `  Asana:         ${config.asanaBaseUrl}`,
     embedded.outboxDir
       ? `  Emails:        filed in ${embedded.outboxDir} (set SMTP_URL to send them)`
@@ -167,7 +171,7 @@ function banner(config: Config, embedded: Embedded): string {
     '',
     'Try:',
     `  curl -s -H "Authorization: Bearer ${config.apiToken}" -H "Content-Type: application/json" \\`,
-    `    -d '{"displayName":"Demo","connection":{"clientId":"${demoApp?.clientId ?? '<client id>'}","clientSecret":"${demoApp?.clientSecret ?? '<client secret>'}"}}' \\`,
+    `    -d '{"displayName":"Demo","connection":{"clientId":"${demoApp?.clientId ?? '<client id>'}","clientSecret":"${demoApp?.clientSecret ?? '<client secret>'}"${embedded.demoServiceAccountToken ? `,"serviceAccountToken":"${embedded.demoServiceAccountToken}"` : ''}}}' \\`,
     `    ${config.publicBaseUrl}/api/profiles`,
     '',
     'Press Ctrl-C to stop.',

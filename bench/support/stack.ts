@@ -40,9 +40,9 @@ export interface Stack {
   simControl(method: string, path: string, body?: unknown, simUrl?: string): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   startWorker(extraEnv?: Record<string, string>): Promise<WorkerHandle>;
   /** Creates, authorizes and validates a profile (reclaiming off unless options say otherwise). */
-  readyProfile(opts?: { options?: Record<string, unknown>; baseUrl?: string }): Promise<string>;
+  readyProfile(opts?: { options?: Record<string, unknown>; baseUrl?: string; source?: 'auditLog' | 'stories' }): Promise<string>;
   runJob(profileId: string, job: JobKind): Promise<RunOutcome>;
-  /** Makes the profile's next activity run read the audit log from its start again. */
+  /** Makes the profile's next activity run read its sources (the audit log, every project's stories) from their start again. */
   resetActivity(profileId: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -183,10 +183,12 @@ export async function startStack(env: BenchEnv, opts: { scenario?: Record<string
     simControl,
     startWorker,
     async readyProfile(o = {}) {
+      // The audit log alone (source auditLog) is read with a Service Account's token, as Asana requires.
+      const auditLog = o.source === 'auditLog' ? { serviceAccountToken: ((await simControl('POST', '/_sim/service-accounts', {}, o.baseUrl)) as { token: string }).token } : {};
       const created = await api('POST', '/api/profiles', {
         displayName: `Bench ${crypto.randomBytes(3).toString('hex')}`,
-        options: { reclaimSubscriptions: false, ...o.options },
-        connection: { clientId: app.clientId, clientSecret: app.clientSecret, ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}) },
+        options: { reclaimSubscriptions: false, ...(o.source ? { activitySources: [o.source] } : {}), ...o.options },
+        connection: { clientId: app.clientId, clientSecret: app.clientSecret, ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}), ...auditLog },
       });
       expectStatus(created, 201, 'POST /api/profiles');
       const id = created.body.id as string;
@@ -206,6 +208,7 @@ export async function startStack(env: BenchEnv, opts: { scenario?: Record<string
     async resetActivity(profileId) {
       await db.query('DELETE FROM activity_cursors WHERE profile_id = $1', [profileId]);
       await db.query('DELETE FROM user_activity WHERE profile_id = $1', [profileId]);
+      await db.query('DELETE FROM story_project_cursors WHERE profile_id = $1', [profileId]);
     },
     async close() {
       await Promise.allSettled([...workers].map((w) => w.stop()));

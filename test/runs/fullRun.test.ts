@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
-import { jobResults, lastActiveAt, readyProfile, runJob, simMembers, type SimMember } from '../support/runs';
+import { expectedCandidates, jobResults, readyProfile, runJob, simMembers } from '../support/runs';
 
 const DAY = 86_400_000;
 // An Advanced-tier organization: no audit log at all, so activity comes from stories alone (the OAuth grant).
@@ -11,26 +11,6 @@ beforeAll(async () => {
   h = await startHarness({ scenario });
 });
 afterAll(async () => h?.close());
-
-/** Who the rules of PRODUCT.md section 4 select, computed independently from the simulator's own state. */
-function expectedCandidates(members: SimMember[], opts: { excludedGid: string; excludedIdentifier: string; adminGid: string; coverageStart: number }) {
-  const now = Date.now();
-  const threshold = now - 60 * DAY;
-  return members
-    .filter((m) => m.isActive && !m.removedAt)
-    .filter((m) => !(m.isGuest && m.isViewOnly)) // unrecognized: no model, no rule
-    .filter((m) => !m.isAdmin && m.gid !== opts.adminGid && m.gid !== opts.excludedGid)
-    .filter((m) => (m.isGuest ? 'guest' : m.isViewOnly ? 'view_only' : 'member') !== opts.excludedIdentifier)
-    .filter((m) => Date.parse(m.createdAt) < threshold)
-    .filter((m) => {
-      // The newest story the person created; no story (or none since the coverage began) counts from the coverage's start.
-      const story = lastActiveAt(m, { stories: true, auditLog: false });
-      const last = story !== null && story >= opts.coverageStart ? story : opts.coverageStart;
-      return last < threshold;
-    })
-    .map((m) => m.gid)
-    .sort();
-}
 
 async function candidates(profileId: string) {
   return h.db.query<{ user_gid: string; state: string; reason: string }>(
@@ -59,7 +39,7 @@ async function runScenario(reclaim: boolean) {
   expect(activity.ok, String((activity as { error?: unknown }).error)).toBe(true);
   if (reclaim) await h.temporal.workflow.getHandle(`${activity.workflowId}/reclaim`).result();
 
-  const expected = expectedCandidates(before, { excludedGid: excluded.gid, excludedIdentifier: 'guest', adminGid: loaded.adminUserGid, coverageStart });
+  const expected = expectedCandidates(before, { excludedGid: excluded.gid, excludedIdentifier: 'guest', adminGid: loaded.adminUserGid, coverageStart, sources: { stories: true, auditLog: false } });
   return { profileId, expected, before, excluded };
 }
 

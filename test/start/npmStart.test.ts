@@ -84,6 +84,26 @@ async function readyz(api: string): Promise<number> {
     .catch(() => 0);
 }
 
+/** Runs the banner's curl (its JSON body), authorizes through the simulator's consent, and validates. */
+async function demoReadsBothSources(s: Started, token: string): Promise<void> {
+  const body = /-d '(\{.*\})'/.exec(s.output())?.[1];
+  expect(body, 'the banner shows a curl with a JSON body').toBeDefined();
+  expect(JSON.parse(body!).connection.serviceAccountToken).toMatch(/\S{16,}/);
+  const call = async (method: string, p: string, json?: unknown) => {
+    const res = await fetch(`${s.api}${p}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' }, body: json === undefined ? undefined : JSON.stringify(json) });
+    return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  const created = await call('POST', '/api/profiles', JSON.parse(body!));
+  expect(created.status).toBe(201);
+  const start = await call('GET', `/api/profiles/${created.body.id}/oauth/authorize`);
+  const consent = await fetch(start.body.authorizeUrl, { redirect: 'manual' });
+  const back = await fetch(consent.headers.get('location')!, { redirect: 'manual', headers: { accept: 'application/json' } });
+  expect(back.status).toBe(200);
+  const validated = await call('POST', `/api/profiles/${created.body.id}/validate`);
+  const activity = validated.body.validation.checks.filter((c: { api: string }) => c.api === 'Calculate Activity');
+  expect(activity.map((c: { name: string; passed: boolean }) => [c.name, c.passed])).toEqual([['stories', true], ['auditLog', true]]);
+}
+
 describe('npm start', () => {
   it('keeps its data private, gives its PostgreSQL a generated password and the service a role of its own, and survives PostgreSQL dying', async () => {
     const s = await start();
@@ -113,8 +133,11 @@ describe('npm start', () => {
       expect(tables.rows[0]!.n).toBe(0);
       await service.end();
 
-      // PostgreSQL killed: readiness says so, the server is restarted, and the API serves from the database again.
+      // The demo: the printed curl creates a profile that reads both activity sources of the Enterprise+ organization.
       const token = secret('api-token');
+      await demoReadsBothSources(s, token);
+
+      // PostgreSQL killed: readiness says so, the server is restarted, and the API serves from the database again.
       expect(await readyz(s.api)).toBe(200);
       process.kill(postmasterPid(), 'SIGKILL');
       const seen = new Set<number>();

@@ -69,3 +69,30 @@ export function lastActiveAt(m: SimMember, sources: { stories: boolean; auditLog
   const times = [sources.stories ? m.lastStoryAt : null, sources.auditLog ? m.lastAuditEventAt : null].filter((t): t is string => t !== null).map(Date.parse);
   return times.length > 0 ? Math.max(...times) : null;
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Who the rules of PRODUCT.md section 4 select (the default 60-day threshold), computed independently from the
+ * simulator's own state: active, recognized, not an admin or excluded, older than the threshold, and with no
+ * meaningful signal from the sources read since the threshold (none since the coverage began counts from its start).
+ */
+export function expectedCandidates(
+  members: SimMember[],
+  opts: { adminGid: string; coverageStart: number; sources: { stories: boolean; auditLog: boolean }; excludedGid?: string; excludedIdentifier?: string; thresholdDays?: number },
+): string[] {
+  const threshold = Date.now() - (opts.thresholdDays ?? 60) * DAY_MS;
+  return members
+    .filter((m) => m.isActive && !m.removedAt)
+    .filter((m) => !(m.isGuest && m.isViewOnly)) // unrecognized: no model, no rule
+    .filter((m) => !m.isAdmin && m.gid !== opts.adminGid && m.gid !== opts.excludedGid)
+    .filter((m) => (m.isGuest ? 'guest' : m.isViewOnly ? 'view_only' : 'member') !== opts.excludedIdentifier)
+    .filter((m) => Date.parse(m.createdAt) < threshold)
+    .filter((m) => {
+      const seen = lastActiveAt(m, opts.sources);
+      const last = seen !== null && seen >= opts.coverageStart ? seen : opts.coverageStart;
+      return last < threshold;
+    })
+    .map((m) => m.gid)
+    .sort();
+}
