@@ -38,11 +38,11 @@ export function createJobActivities(deps: { db: Db; temporal: Client; metrics?: 
     },
 
     /** The options a run follows, read when it runs (an option changed since the schedule was made counts). */
-    async loadRunSettings(input: { profileId: string }): Promise<{ exists: boolean; downloadActivity: boolean; reclaimSubscriptions: boolean }> {
+    async loadRunSettings(input: { profileId: string }): Promise<{ exists: boolean; displayName: string; downloadActivity: boolean; reclaimSubscriptions: boolean }> {
       const profile = await getProfileRow(deps.db, input.profileId);
-      if (!profile) return { exists: false, downloadActivity: false, reclaimSubscriptions: false };
+      if (!profile) return { exists: false, displayName: input.profileId, downloadActivity: false, reclaimSubscriptions: false };
       const options = withOptionDefaults(profile.options);
-      return { exists: true, downloadActivity: options.downloadActivity, reclaimSubscriptions: options.reclaimSubscriptions };
+      return { exists: true, displayName: profile.display_name, downloadActivity: options.downloadActivity, reclaimSubscriptions: options.reclaimSubscriptions };
     },
   };
 }

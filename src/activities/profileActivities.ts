@@ -1,4 +1,5 @@
 import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { runDetails, runSummary } from '../runs/summaries';
 import type { Db } from '../db/pool';
 import type { Metrics } from '../metrics';
 import type { AsanaClients } from '../profiles/asanaClients';
@@ -70,6 +71,8 @@ export function createProfileActivities(deps: ProfileActivityDeps) {
             workflowId: id,
             args: [{ profileId: input.profileId }],
             taskQueue,
+            staticSummary: runSummary(kind, displayName),
+            staticDetails: runDetails(kind, input.profileId, 'schedule'),
             typedSearchAttributes: [
               { key: PROFILE_ID, value: input.profileId },
               { key: JOB_KIND, value: kind },

@@ -17,10 +17,12 @@ function shape(line: string): string {
 }
 
 /**
- * Lines that carry no logic of their own do not make a block alike: closing brackets, comments, and a lone name,
- * string or number (the entries of an import list or of a list of values).
+ * Lines that carry no logic of their own do not make a block alike: closing brackets, comments, a lone name,
+ * string or number (the entries of an import list or of a list of values), and a key with a lone value (the
+ * entries of a table, such as HTTP statuses and their texts).
  */
-const thin = (s: string) => /^[\s{}()[\];,.]*$/.test(s) || /^(x|S|N|x as x|type x),?$/.test(s) || s.startsWith('//') || s.startsWith('*') || s.startsWith('/*');
+const thin = (s: string) =>
+  /^[\s{}()[\];,.]*$/.test(s) || /^(x|S|N|x as x|type x),?$/.test(s) || /^x: x,?$/.test(s) || s.startsWith('//') || s.startsWith('*') || s.startsWith('/*');
 
 function files(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

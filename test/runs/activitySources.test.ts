@@ -114,6 +114,22 @@ describe('an Enterprise+ organization with a Service Account token', () => {
     expect(got).toEqual(expectedCandidates(await simMembers(h), { adminGid, coverageStart: await coverageStartOf(narrowed), sources: { stories: true, auditLog: false } }));
   });
 
+  it('makes no candidate when a source it reads fails, and the job result says which and why', async () => {
+    const failing = await readyProfile(h, { reclaimSubscriptions: false }, { serviceAccountToken: await serviceAccountToken(h) });
+    expect((await runJob(h, failing, 'download')).ok).toBe(true);
+    // The token is replaced by one Asana refuses (as when an admin deletes the Service Account).
+    const patched = await h.api('PATCH', `/api/profiles/${failing}`, { connection: { serviceAccountToken: 'a-deleted-service-account-token' } });
+    expect(patched.status, patched.text).toBe(200);
+    const activity = await runJob(h, failing, 'activity');
+    expect(activity.ok, String((activity as { error?: unknown }).error)).toBe(true);
+    const job = (await h.api('GET', `/api/profiles/${failing}/job-results?kind=activity`)).body.items[0];
+    expect(job.status).toBe('succeeded');
+    expect(job.counts).toMatchObject({ sourcesRead: 1, sourcesUnavailable: 1, candidatesCreated: 0 });
+    expect(job.counts.stories).toBeGreaterThan(0);
+    expect(JSON.stringify(job.details.sources.auditLog)).toMatch(/Service Account/);
+    expect(await candidateGids(failing)).toEqual([]);
+  });
+
   it('keeps the Service Account token out of every response, log line and workflow history, and sealed at rest', async () => {
     const profile = await h.api('GET', `/api/profiles/${profileId}`);
     expect(profile.body.connection.serviceAccountTokenSet).toBe(true);

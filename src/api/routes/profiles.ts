@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { profileSummary } from '../../runs/summaries';
 import { Router } from 'express';
 import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
@@ -115,6 +116,7 @@ export function profilesRouter(deps: ApiDeps): Router {
           { key: PROFILE_STATUS, value: 'draft' },
         ],
         memo: { displayName: body.displayName },
+        staticSummary: profileSummary(body.displayName),
       });
     });
     res.status(201).location(`/api/profiles/${id}`).json(await loadView(id));

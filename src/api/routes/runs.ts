@@ -8,6 +8,7 @@ import { acquireRunLease, jobResultView, listJobResults } from '../../store/jobs
 import { getConnection, getProfileRow } from '../../store/profiles';
 import { runBlocker } from '../../runs/runChecks';
 import { JOB_KINDS, runWorkflowType, type JobKind } from '../../runs/types';
+import { runDetails, runSummary } from '../../runs/summaries';
 import { JOB_KIND, PROFILE_ID } from '../../temporal/searchAttributes';
 import { workflowIsRunning } from '../../temporal/workflowStatus';
 
@@ -23,7 +24,8 @@ export function runsRouter(deps: ApiDeps): Router {
   router.post('/profiles/:id/runs', async (req, res) => {
     const profileId = await profileParam(deps.db, req);
     const { job } = runBody.parse(req.body ?? {});
-    const blocker = runBlocker(await getProfileRow(deps.db, profileId), await getConnection(deps.db, profileId), job);
+    const profile = await getProfileRow(deps.db, profileId);
+    const blocker = runBlocker(profile, await getConnection(deps.db, profileId), job);
     if (blocker) throw conflict(blocker.message);
     const now = deps.now?.() ?? new Date();
     // The random tail keeps two requests of the same millisecond apart: each claims the slot as itself.
@@ -41,6 +43,8 @@ export function runsRouter(deps: ApiDeps): Router {
         workflowId,
         taskQueue: deps.taskQueue,
         args: [{ profileId, trigger: 'on_demand' }],
+        staticSummary: runSummary(job, profile?.display_name ?? profileId),
+        staticDetails: runDetails(job, profileId, 'on_demand'),
         typedSearchAttributes: [
           { key: PROFILE_ID, value: profileId },
           { key: JOB_KIND, value: job },

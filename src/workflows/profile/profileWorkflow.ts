@@ -4,7 +4,6 @@ import {
   condition,
   continueAsNew,
   log,
-  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -25,8 +24,9 @@ import {
   validateUpdate,
 } from './definitions';
 import { applyOptionChange, publishBlocker, schedulesFor } from './transitions';
+import { summarizedActivities } from '../summarizedActivities';
 
-const { validateConnection, saveProfileState, ensureSchedules, deleteSchedules, endProfileWorkflows } = proxyActivities<ProfileActivities>({
+const { validateConnection, saveProfileState, ensureSchedules, deleteSchedules, endProfileWorkflows } = summarizedActivities<ProfileActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { maximumAttempts: 5, initialInterval: '1 second' },
 });

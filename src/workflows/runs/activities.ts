@@ -1,12 +1,12 @@
-import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { RunTuning } from '../../runs/types';
+import { summarizedActivities } from '../summarizedActivities';
 
 // Failures no retry can fix: the run ends and its job result says why.
 const NON_RETRYABLE = ['AsanaAuthRevoked', 'AsanaOAuthRejected', 'AsanaForbidden', 'AsanaNotFound', 'AsanaBadRequest', 'ProfileNotFound', 'ProfileNotValidated', 'JobSwitchedOff', 'EmptyMembership'];
 
 /** The timeout profile of short activities that do not heartbeat (job results, analysis SQL): 5 minutes each. */
-export const shortActivities = proxyActivities<Activities>({
+export const shortActivities = summarizedActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
 });
@@ -18,7 +18,7 @@ export const shortActivities = proxyActivities<Activities>({
  * (a 429 after exactly its Retry-After) for as long as the start-to-close budget allows.
  */
 export function heartbeatingActivities(tuning: RunTuning | undefined) {
-  return proxyActivities<Activities>({
+  return summarizedActivities<Activities>({
     startToCloseTimeout: '12 hours',
     heartbeatTimeout: `${tuning?.heartbeatTimeoutSeconds ?? 60} seconds`,
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 50, nonRetryableErrorTypes: NON_RETRYABLE },

@@ -4,6 +4,7 @@ import { JOB_KIND, PROFILE_ID } from '../../temporal/searchAttributes';
 import { shortActivities, heartbeatingActivities } from './activities';
 import { runAsJob, wasSkipped } from './job';
 import { reclaimWorkflow } from './reclaim';
+import { runDetails, runSummary } from '../../runs/summaries';
 
 /**
  * Refresh activity and analyse: read each activity source the profile uses (stories, the audit log) from where
@@ -42,6 +43,8 @@ export async function refreshActivityWorkflow(input: RunInput): Promise<Counts> 
     await executeChild(reclaimWorkflow, {
       workflowId: `${workflowInfo().workflowId}/reclaim`,
       args: [{ profileId: input.profileId, trigger: 'after_activity', tuning: input.tuning }],
+      staticSummary: runSummary('reclaim', settings.displayName),
+      staticDetails: runDetails('reclaim', input.profileId, 'after_activity'),
       parentClosePolicy: ParentClosePolicy.ABANDON,
       typedSearchAttributes: [
         { key: PROFILE_ID, value: input.profileId },
