@@ -5,15 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
 import { readyProfile, simMembers } from '../support/runs';
 import type { RateDecision } from '@licence-manager/asana-simulator';
-import { activityAttempts, isMembershipPage, isStoryPage, jobOf, ms, simRequests, taskPageProject, waitFor, type SimRequest } from './support';
-import { TASKS_PER_PROJECT } from '@licence-manager/asana-simulator';
+import { activityAttempts, isMembershipPage, isStoryPage, jobOf, ms, simRequests, storiesSince, taskPageProject, waitFor, type SimRequest } from './support';
 
 // ~300 people: 3 membership pages; activity from stories (what a person's OAuth grant reads on every plan) in
-// 3 projects of 12 tasks, a page of stories each (40 requests); and a 2% cap that reclaims five of the inactive
-// people (three requests each).
+// 5 projects of 12 tasks, a page of stories each (66 requests); and a 2% cap that reclaims five of the inactive
+// people (three requests each). About 35 s under the limit, so that the runs' own few seconds of work between
+// requests weigh little against it.
 const scenario = {
   seed: 11, members: 280, guests: 15, viewOnly: 5, admins: 2, inactiveShare: 0.3, eventsPerUserPerDay: 0.1, days: 90, deactivatedMembers: 1,
-  projects: 3, storiesPerUserPerDay: 0.05, storiesOnlyShare: 0, loginOnlyShare: 0,
+  projects: 5, storiesPerUserPerDay: 0.05, storiesOnlyShare: 0, loginOnlyShare: 0,
 };
 const LIMIT = 5;
 const WINDOW_S = 2;
@@ -136,15 +136,15 @@ describe(`runs under a rate limit of ${LIMIT} requests per ${WINDOW_S} s`, () =>
     const requiredMs = (served.length / LIMIT) * WINDOW_S * 1000;
     const floorMs = (Math.ceil(served.length / LIMIT) - 1) * WINDOW_S * 1000;
     const ratio = wallMs / requiredMs;
-    expect(ratio).toBeLessThanOrEqual(1.1);
-    expect(wallMs / floorMs).toBeLessThanOrEqual(1.25);
-    console.info(
+    const summary = () =>
       `rate limit ${LIMIT}/${WINDOW_S}s: ${served.length} requests served, ${limited.length} answered 429;` +
         ` wall ${wallMs} ms (download ${runMs(download)} ms, activity ${runMs(activity)} ms, reclaim ${runMs(reclaim)} ms);` +
         ` required ${requiredMs} ms -> ratio ${ratio.toFixed(3)}; strict floor ${floorMs} ms -> ${(wallMs / floorMs).toFixed(3)};` +
-        ` first request after a Retry-After: ${slackMs}..${overshootMs} ms past it`,
-    );
-  }, 60_000);
+        ` first request after a Retry-After: ${slackMs}..${overshootMs} ms past it`;
+    console.info(summary());
+    expect(ratio, summary()).toBeLessThanOrEqual(1.1);
+    expect(wallMs / floorMs, summary()).toBeLessThanOrEqual(1.25);
+  }, 90_000);
 });
 
 describe('bursts of 500s', () => {
@@ -207,15 +207,7 @@ describe('bursts of 500s', () => {
     // Every task of every project, and every story on them, counted once.
     const world = h.sim.sim.stories;
     const from = (await h.db.query<{ coverage_start: Date }>("SELECT coverage_start FROM activity_cursors WHERE profile_id = $1 AND source = 'stories'", [profileId]))[0]!.coverage_start.getTime();
-    let tasks = 0;
-    let truth = 0;
-    for (let project = 0; project < world.projects; project++) {
-      for (let task = 0; task < TASKS_PER_PROJECT; task++) {
-        if (world.taskModifiedAt({ project, task }) < from) continue;
-        tasks += 1;
-        truth += world.storiesOf({ project, task }).length;
-      }
-    }
+    const { tasks, stories: truth } = storiesSince(h.sim, from);
     expect(tasks).toBeGreaterThan(0);
     expect(act.counts).toMatchObject({ storyProjects: world.projects, storyTasks: tasks, stories: truth });
     // The retry re-read only the project the failure hit: each finished project's tasks were listed once.

@@ -1,11 +1,10 @@
 // A worker process killed (SIGKILL) while it walks stories project by project: the run finishes on a new worker
 // without listing again the tasks of any project finished before the crash, and every story is counted once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TASKS_PER_PROJECT } from '@licence-manager/asana-simulator';
 import { startHarness, type Harness } from '../support/harness';
 import { expectedCandidates, readyProfile, simMembers } from '../support/runs';
 import { processExists, startWorkerProcess, type WorkerProcess } from '../support/spawnWorker';
-import { activityAttempts, isStoryPage, jobOf, ms, simRequests, taskPageProject, waitFor } from './support';
+import { activityAttempts, isStoryPage, jobOf, ms, simRequests, storiesSince, taskPageProject, waitFor } from './support';
 
 // 600 people in 40 projects: 40 task listings and 480 story pages, read 8 projects at a time at 60 ms a request.
 const scenario = { seed: 5, members: 570, guests: 20, viewOnly: 10, admins: 2, inactiveShare: 0.25, days: 90, projects: 40, storiesPerUserPerDay: 0.2 };
@@ -69,17 +68,8 @@ describe('a worker killed mid stories walk', () => {
 
     const done = (await jobOf(h, activityId))!;
     expect(done.status).toBe('succeeded');
-    const world = h.sim.sim.stories;
     const coverageStart = Date.parse((await h.api('GET', `/api/profiles/${profileId}`)).body.options.analyzeActivityFrom);
-    let tasks = 0;
-    let stories = 0;
-    for (let project = 0; project < world.projects; project++) {
-      for (let task = 0; task < TASKS_PER_PROJECT; task++) {
-        if (world.taskModifiedAt({ project, task }) < coverageStart) continue;
-        tasks += 1;
-        stories += world.storiesOf({ project, task }).length;
-      }
-    }
+    const { tasks, stories } = storiesSince(h.sim, coverageStart);
     expect(done.counts).toMatchObject({ storyProjects: scenario.projects, storyTasks: tasks, stories });
     expect((await activityAttempts(h, activityId)).attempts.walkStories).toBe(2);
 

@@ -2,7 +2,7 @@
 // reading what Temporal recorded about a run's activities.
 import type { Harness } from '../support/harness';
 import type { JobResultRow } from '../../src/store/jobs';
-import type { RequestLogEntry } from '@licence-manager/asana-simulator';
+import { TASKS_PER_PROJECT, type RequestLogEntry, type RunningSimulator } from '@licence-manager/asana-simulator';
 
 /** One entry of `GET /_sim/requests`. */
 export type SimRequest = RequestLogEntry;
@@ -68,3 +68,18 @@ export async function activityAttempts(h: Harness, workflowId: string): Promise<
 }
 
 export const ms = (iso: string): number => Date.parse(iso);
+
+/** What a full stories walk from `from` reads, from the simulator itself: the tasks modified since, and their stories. */
+export function storiesSince(sim: RunningSimulator, from: number): { tasks: number; stories: number } {
+  const world = sim.sim.stories;
+  let tasks = 0;
+  let stories = 0;
+  for (let project = 0; project < world.projects; project++) {
+    for (let task = 0; task < TASKS_PER_PROJECT; task++) {
+      if (world.taskModifiedAt({ project, task }) < from) continue;
+      tasks += 1;
+      stories += world.storiesOf({ project, task }).length;
+    }
+  }
+  return { tasks, stories };
+}

@@ -62,9 +62,10 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
     ...(opts.now !== undefined ? { now: opts.now } : {}),
   });
-  // Idle connections stay open longer than clients keep them (fetch: 4 s), so that a client never reuses a socket
-  // the server is closing at that moment (which fails the request with a connection reset).
-  const server = createServer({ keepAliveTimeout: 10_000 }, createSimulatorApp(sim));
+  // Idle connections stay open far longer than clients keep them (fetch: 4 s), so that a client never reuses a
+  // socket the server is closing at that moment (a connection reset), even when a busy event loop runs the
+  // server's timer late.
+  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, createSimulatorApp(sim));
   const host = opts.host ?? '127.0.0.1';
   await listen(server, opts.port ?? 0, host);
   const { port } = server.address() as AddressInfo;
