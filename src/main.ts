@@ -120,7 +120,7 @@ async function startEmbedded(config: Config, logger: Logger, stops: Stop[], fail
   return {
     ...config,
     databaseUrl,
-    temporal: { ...config.temporal, address },
+    temporal: { ...config.temporal, address, uiUrl: config.temporal.uiUrl ?? embedded.temporalUi },
     asanaBaseUrl,
     smtpUrl,
     encryptionKey: config.encryptionKey ?? loadOrCreateSecretFile(dataDir, 'encryption.key', generateKeyText),

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
-import { HttpProblem, sendProblem } from '../problem';
+import { HttpProblem } from '../problem';
 import { jsonBodyGuards } from '../requestGuards';
 import { sha256 } from '../../secrets/secretBox';
 import { createConsoleSession, deleteConsoleSession, findConsoleSession, type ConsoleSessionRow } from '../../store/consoleSessions';
@@ -17,7 +17,11 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 export const signInBody = z.object({ token: z.string().trim().min(1, 'enter the API token').max(1_000) }).strict();
 export const sessionSchema = z
-  .object({ csrfToken: z.string().describe('send it as X-CSRF-Token on every request that changes something'), expiresAt: z.date() })
+  .object({
+    csrfToken: z.string().describe('send it as X-CSRF-Token on every request that changes something'),
+    expiresAt: z.date(),
+    temporalUi: z.object({ url: z.string(), namespace: z.string() }).nullable().describe('where the console links each run, when the service knows its Temporal Web UI'),
+  })
   .meta({ id: 'ConsoleSession', description: 'A signed-in console session; the session id itself is only in the HttpOnly cookie.' });
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -43,6 +47,7 @@ function foreignOrigin(req: Request, publicBaseUrl: string): boolean {
 export function consoleSessions(deps: ApiDeps, bearerCheck: RequestHandler): Router {
   const router = Router();
   const now = () => deps.now?.() ?? new Date();
+  const temporalUi = deps.temporalUi ?? null;
   const secure = (req: Request) => req.secure || deps.publicBaseUrl.startsWith('https:');
   const clearCookie = (req: Request, res: Response) => res.append('Set-Cookie', sessionCookie('', { maxAgeSeconds: 0, secure: secure(req) }));
 
@@ -71,15 +76,16 @@ export function consoleSessions(deps: ApiDeps, bearerCheck: RequestHandler): Rou
       const expiresAt = new Date(now().getTime() + SESSION_SECONDS * 1000);
       await createConsoleSession(deps.db, { idHash: sha256(id), sealedToken: deps.box.seal(token), csrfToken, expiresAt, now: now() });
       res.append('Set-Cookie', sessionCookie(id, { maxAgeSeconds: SESSION_SECONDS, secure: secure(req) }));
-      res.status(201).json({ csrfToken, expiresAt });
+      res.status(201).json({ csrfToken, expiresAt, temporalUi });
     });
   });
 
   router.get('/session', async (req, res) => {
     const session = await sessionOf(req);
+    // Not signed in is an answer, not an error: the console asks this on every load.
     if (!session) {
       clearCookie(req, res);
-      return sendProblem(res, new HttpProblem(401, 'Unauthorized', 'Not signed in: sign in with the API token.'));
+      return res.status(204).end();
     }
     // The token may have been revoked since sign-in: then the check refuses it, and the session ends with it.
     res.once('finish', () => {
@@ -88,7 +94,7 @@ export function consoleSessions(deps: ApiDeps, bearerCheck: RequestHandler): Rou
     clearCookie(req, res);
     await asBearer(req, res, deps.box.open(session.row.sealed_token), async () => {
       res.removeHeader('Set-Cookie');
-      res.json({ csrfToken: session.row.csrf_token, expiresAt: session.row.expires_at });
+      res.json({ csrfToken: session.row.csrf_token, expiresAt: session.row.expires_at, temporalUi });
     });
   });
 

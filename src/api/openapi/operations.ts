@@ -158,7 +158,15 @@ export const OPERATIONS: Operation[] = [
     responses: { 201: sessionSchema },
     problems: [400, 401, 403, 413, 415],
   },
-  { method: 'get', path: '/api/session', summary: "The console's session (from its cookie) and its CSRF token", tag: 'Console', public: true, responses: { 200: sessionSchema }, problems: [401] },
+  {
+    method: 'get',
+    path: '/api/session',
+    summary: "The console's session (from its cookie) and its CSRF token; 204 when not signed in, 401 when its token is no longer accepted",
+    tag: 'Console',
+    public: true,
+    responses: { 200: sessionSchema, 204: null },
+    problems: [401],
+  },
   { method: 'delete', path: '/api/session', summary: 'Sign the console out: the session ends, its cookie is cleared', tag: 'Console', public: true, responses: { 204: null }, problems: [403] },
 
   {
