@@ -1,5 +1,5 @@
 import type { Profile } from '../../api/types';
-import { formatDateTime } from '../../lib/format';
+import { countLabel, formatDateTime } from '../../lib/format';
 
 const yesNo = (b: boolean) => (b ? 'on' : 'off');
 
@@ -8,7 +8,7 @@ export function OptionsSection({ profile }: { profile: Profile }) {
   const sources = o.activitySources === 'auto' ? 'auto (stories, and the audit log with a Service Account token)' : o.activitySources.join(', ');
   const meaningful = Object.entries(o.meaningfulActivity)
     .filter(([, on]) => on)
-    .map(([k]) => k)
+    .map(([k]) => countLabel(k))
     .join(', ');
   return (
     <section class="card" aria-labelledby="options-h">
