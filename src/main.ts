@@ -154,6 +154,7 @@ function banner(config: Config, embedded: Embedded): string {
   const lines = [
     '',
     'Asana licence manager is running.',
+    `  Console:       ${config.publicBaseUrl}/  (sign in with the API token)`,
     `  API:           ${config.publicBaseUrl}/api/profiles`,
     `  API token:     ${config.apiToken}`,
     embedded.temporalUi ? `  Temporal UI:   ${embedded.temporalUi}` : `  Temporal:      ${config.temporal.address} (namespace ${config.temporal.namespace})`,

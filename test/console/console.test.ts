@@ -168,7 +168,12 @@ describe('the console', () => {
     expect(await member.textContent()).toMatch(/€[\d,]+\.\d{2}/);
     await page.locator('canvas[aria-label="Reconciliation history"][data-drawn="true"]').waitFor();
     await expectAccessible(page, 'licence position');
-    await screenshot(page, 'licence-position', { alsoTo: process.env.UPDATE_DOCS_SCREENSHOT ? 'docs/console-licence-position.png' : undefined });
+    await screenshot(page, 'licence-position');
+    // The README's picture: the first screen of the page (UPDATE_DOCS_SCREENSHOT=1 writes it into docs/).
+    await page.setViewportSize({ width: 1280, height: 1160 });
+    await page.evaluate('window.scrollTo(0, 0)');
+    await screenshot(page, 'licence-position-top', { fullPage: false, alsoTo: process.env.UPDATE_DOCS_SCREENSHOT ? 'docs/console-licence-position.png' : undefined });
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('edits rules in place with the API\'s messages, and shows runs as a timeline linked to the Temporal Web UI', async () => {

@@ -1,7 +1,7 @@
 // The console's own logic, without a browser: how it writes numbers, money and times, what its charts draw,
 // how it sorts, routes, links runs to the Temporal Web UI and says what to do about a failed run.
 import { describe, expect, it } from 'vitest';
-import { countLabel, formatCount, formatDate, formatDuration, formatMoney, formatRelative, humanize, usedShare } from '../../console/src/lib/format';
+import { countLabel, formatCount, plural, formatDate, formatDuration, formatMoney, formatRelative, humanize, usedShare } from '../../console/src/lib/format';
 import { historyChart, spreadChart, spreadTotal } from '../../console/src/lib/chartData';
 import { sortByActivity, nextDirection } from '../../console/src/lib/sortByActivity';
 import { parseRoute, profilePath } from '../../console/src/lib/routes';
@@ -22,6 +22,8 @@ describe('formatting', () => {
 
   it('groups counts, and says how full the owned seats are', () => {
     expect(formatCount(1234567, 'en-US')).toBe('1,234,567');
+    expect(plural(1, 'open candidate', undefined, 'en-US')).toBe('1 open candidate');
+    expect(plural(1200, 'open candidate', undefined, 'en-US')).toBe('1,200 open candidates');
     expect(usedShare(39, 500)).toBe(8);
     expect(usedShare(120, 100)).toBe(120);
     expect(usedShare(4, 0)).toBeNull();

@@ -1,6 +1,11 @@
 // How the console writes numbers, money and times. Pure functions of their input (and the locale), so they
 // are unit-tested without a browser.
 
+/** A count and its noun, singular for one: "1 open candidate", "18 open candidates". */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`, locale?: string): string {
+  return `${formatCount(n, locale)} ${n === 1 ? singular : pluralForm}`;
+}
+
 /** A count, grouped the locale's way (1,234). */
 export function formatCount(n: number, locale?: string): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n);

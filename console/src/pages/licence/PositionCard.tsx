@@ -1,6 +1,6 @@
 import type { ModelPosition } from '../../api/types';
 import { Badge } from '../../components/Badge';
-import { formatCount, formatMoney, usedShare } from '../../lib/format';
+import { formatCount, formatMoney, plural, usedShare } from '../../lib/format';
 
 /** One model: seats owned against seats used (a bar), its position, and what it costs or could save. */
 export function PositionCard({ model: m }: { model: ModelPosition }) {
@@ -16,7 +16,7 @@ export function PositionCard({ model: m }: { model: ModelPosition }) {
       {!m.billable && <p class="muted">Free: not costed.</p>}
       <div class="usage">
         <div
-          class={`usage-bar usage-${m.position}`}
+          class={`usage-bar usage-${m.billable ? m.position : 'free'}`}
           role="meter"
           aria-label={`${m.edition}: seats used of seats owned`}
           aria-valuemin={0}
@@ -42,7 +42,7 @@ export function PositionCard({ model: m }: { model: ModelPosition }) {
         <dd>{money(m.overLicensedAmount)}</dd>
         <dt>Potential savings</dt>
         <dd>
-          {money(m.potentialSavings)} <small class="muted">({formatCount(m.openCandidates)} open candidates)</small>
+          {money(m.potentialSavings)} <small class="muted">({plural(m.openCandidates, 'open candidate')})</small>
         </dd>
         <dt>Actual savings</dt>
         <dd>

@@ -4,7 +4,7 @@ import type { Page, Profile, SoftwareModel, UnrecognizedIdentifier } from '../..
 import { Field, fieldError } from '../../components/Field';
 import { Empty, Loading, ProblemMessage } from '../../components/feedback';
 import { useAction } from '../../components/useAction';
-import { formatCount, formatDate } from '../../lib/format';
+import { formatDate, plural } from '../../lib/format';
 import { useResource } from '../../lib/useResource';
 
 const NEW = '__new__';
@@ -51,7 +51,7 @@ function MappingRow({ profile, models, item, onMapped }: { profile: Profile; mod
       }}
     >
       <p class="inline-form-title">
-        <code>{item.identifier}</code>: {formatCount(item.subscriptions)} subscriptions, first seen {formatDate(item.firstSeenAt)}
+        <code>{item.identifier}</code>: {plural(item.subscriptions, 'subscription')}, first seen {formatDate(item.firstSeenAt)}
       </p>
       <Field label="Map to" error={fieldError(map.error, 'modelId')}>
         {(a) => (
