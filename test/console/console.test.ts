@@ -40,12 +40,15 @@ async function runsFinished(kind: string, n = 1): Promise<void> {
     .toBeGreaterThanOrEqual(n);
 }
 
+/** Waits for what the page shows (a slow machine may take a while), failing after 20 s. */
+const eventually = <T>(read: () => Promise<T> | T, timeout = 20_000) => expect.poll(read, { timeout, interval: 100 });
+
 const tab = (name: string) => page.getByRole('navigation', { name: 'Profile sections' }).getByRole('link', { name });
 
-describe('the console', () => {
+describe('the console', { timeout: 120_000 }, () => {
   it('refuses a wrong token with the API\'s message, and signs in with the right one', async () => {
     await page.goto(h.apiUrl);
-    await expect.poll(() => page.getByRole('heading', { name: 'Sign in to the licence manager' }).isVisible()).toBe(true);
+    await eventually(() => page.getByRole('heading', { name: 'Sign in to the licence manager' }).isVisible()).toBe(true);
     const csp = (await page.request.get(h.apiUrl)).headers()['content-security-policy'];
     expect(csp).toContain("script-src 'self'");
     await expectAccessible(page, 'sign-in');
@@ -54,11 +57,13 @@ describe('the console', () => {
     w.expectFailure(/\/api\/session$/);
     await page.getByLabel('API token').fill('not-the-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe('The API token is not valid.');
+    await eventually(() => page.getByRole('alert').textContent()).toBe('The API token is not valid.');
 
+    // With the keyboard alone: the field is labelled, Enter submits.
     await page.getByLabel('API token').fill(h.apiToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('API token').press('Enter');
     await page.getByRole('heading', { name: 'Profiles' }).waitFor();
+    expect(await page.evaluate<string>('document.activeElement.tagName')).toBe('H1');
     await page.getByText('No profile yet.').waitFor();
     // The page's storage holds no token: the session is an HttpOnly cookie the page cannot read.
     const stored = await page.evaluate<string>('JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie })');
@@ -86,7 +91,7 @@ describe('the console', () => {
     await page.getByRole('button', { name: 'Publish' }).click();
     const refused = await h.api('POST', `/api/profiles/${profileId}/publish`);
     expect(refused.status).toBe(409);
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe(refused.body.detail);
+    await eventually(() => page.getByRole('alert').textContent()).toBe(refused.body.detail);
 
     await page.getByRole('button', { name: 'Authorize' }).click();
     // Asana's consent (the simulator approves as the admin), the redirect page, and back to the profile.
@@ -99,7 +104,7 @@ describe('the console', () => {
   it('validates (each check shown), publishes (schedules with their next runs) and runs download and activity', async () => {
     await page.getByRole('button', { name: 'Validate' }).click();
     const checks = page.getByRole('list', { name: 'Checks' }).getByRole('listitem');
-    await expect.poll(() => checks.count()).toBeGreaterThanOrEqual(3);
+    await eventually(() => checks.count()).toBeGreaterThanOrEqual(3);
     expect(await checks.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Download Subscriptions: organization')]));
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.getByRole('button', { name: 'Unpublish' }).waitFor();
@@ -163,7 +168,7 @@ describe('the console', () => {
     await form.getByRole('button', { name: 'Add entitlement' }).click();
     await page.getByRole('table', { name: 'Entitlements' }).getByText('€12.50').waitFor();
     await page.getByRole('button', { name: 'Reconcile now' }).click();
-    await expect.poll(async () => member.textContent(), { timeout: 60_000 }).toContain('over-licensed');
+    await eventually(async () => member.textContent(), 60_000).toContain('over-licensed');
     expect(await member.textContent()).toMatch(/500\s*owned/);
     expect(await member.textContent()).toMatch(/€[\d,]+\.\d{2}/);
     await page.locator('canvas[aria-label="Reconciliation history"][data-drawn="true"]').waitFor();
@@ -191,7 +196,7 @@ describe('the console', () => {
 
     await tab('Runs').click();
     const items = page.getByRole('list', { name: 'Runs, newest first' }).getByRole('listitem');
-    await expect.poll(() => items.count()).toBeGreaterThanOrEqual(4);
+    await eventually(() => items.count()).toBeGreaterThanOrEqual(4);
     const link = items.first().getByRole('link', { name: /Open in Temporal Web UI/ });
     expect(await link.getAttribute('href')).toMatch(new RegExp(`^${TEMPORAL_UI}/namespaces/default/workflows/[^/]+/[0-9a-f-]+/history$`));
     expect(await page.getByRole('list', { name: 'Runs, newest first' }).textContent()).toMatch(/download.*succeeded.*on demand/s);
@@ -217,7 +222,9 @@ describe('the console', () => {
   });
 
   it('lists the profile with its last run, signs out, and saw no console error on any page', async () => {
-    await page.getByRole('link', { name: 'Profiles' }).first().click();
+    // Links are reached and followed with the keyboard.
+    await page.getByRole('link', { name: 'Profiles', exact: true }).first().focus();
+    await page.keyboard.press('Enter');
     const row = page.getByRole('row', { name: /Acme/ });
     await row.waitFor();
     expect(await row.textContent()).toMatch(/published/);
