@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startHarness, type Harness } from '../support/harness';
-import { buildConsole, expectAccessible, expectNoSidewaysScroll, launchBrowser, openPage, screenshot, type WatchedPage } from './support/browser';
+import { buildConsole } from './support/build';
+import { expectAccessible, expectNoSidewaysScroll, launchBrowser, openPage, screenshot, type WatchedPage } from './support/browser';
 
 const TEMPORAL_UI = 'http://localhost:8233';
 // Inactive people (no story for months) in an organization small enough to run in seconds.

@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
 import { createConsoleSession } from '../../src/store/consoleSessions';
 import { sha256 } from '../../src/secrets/secretBox';
+import { buildConsole } from './support/build';
 
 let h: Harness;
 beforeAll(async () => {
+  buildConsole();
   h = await startHarness();
 });
 afterAll(async () => h?.close());
@@ -95,5 +97,35 @@ describe('console sessions', () => {
     expect(session.status).toBe(401);
     expect(session.headers.get('set-cookie')).toMatch(/Max-Age=0/);
     await expect.poll(async () => (await h.db.query('SELECT 1 FROM console_sessions WHERE id_hash = $1', [sha256(id)])).length).toBe(0);
+  });
+});
+
+describe('the console\'s files', () => {
+  it('serve the page at / and at every path of the console, with a Content-Security-Policy of this origin only', async () => {
+    for (const path of ['/', '/profiles/new', `/profiles/${crypto.randomUUID()}/licence`]) {
+      const res = await fetch(`${h.apiUrl}${path}`, { headers: { accept: 'text/html' } });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'.*script-src 'self'/);
+      const html = await res.text();
+      expect(html).toContain('<div id="app">');
+      // Nothing from elsewhere.
+      expect(html).not.toMatch(/(?:src|href)="(?:https?:)?\/\//);
+      const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+      const asset = await fetch(`${h.apiUrl}${script}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('cache-control')).toMatch(/immutable/);
+    }
+  });
+
+  it('leave the API and the service\'s own pages alone', async () => {
+    const api = await fetch(`${h.apiUrl}/api/nothing-here`, { headers: { accept: 'text/html' } });
+    expect(api.status).toBe(401);
+    expect(api.headers.get('content-type')).toMatch(/problem\+json/);
+    const redirect = await fetch(`${h.apiUrl}/oauth_redirect`, { headers: { accept: 'text/html' } });
+    expect(redirect.status).toBe(400);
+    expect(await redirect.text()).toContain('Authorization failed');
+    const missing = await fetch(`${h.apiUrl}/assets/missing.js`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/problem\+json/);
   });
 });

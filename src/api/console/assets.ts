@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
+import { notFound, sendProblem } from '../problem';
 
 export const CONSOLE_DIST = path.join(__dirname, '..', '..', '..', 'console', 'dist');
 
@@ -28,7 +29,8 @@ export function consoleAssetsRouter(dist = CONSOLE_DIST): Router {
   const router = Router();
   const indexFile = path.join(dist, 'index.html');
   // File names under assets/ carry their content hash: a browser may keep them.
-  router.use('/assets', express.static(path.join(dist, 'assets'), { index: false, immutable: true, maxAge: '1y', fallthrough: false }));
+  router.use('/assets', express.static(path.join(dist, 'assets'), { index: false, immutable: true, maxAge: '1y' }));
+  router.use('/assets', (req, res) => sendProblem(res, notFound(`The console file ${req.baseUrl}${req.path}`)));
   router.get(/.*/, (req, res, next) => {
     if (isServicePath(req.path) || !req.accepts('html')) return next();
     res.set({ 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' });

@@ -2,7 +2,6 @@
 // for: no console error, no serious accessibility violation (axe-core), and a screenshot kept as an artifact.
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
@@ -10,11 +9,6 @@ const ROOT = path.join(__dirname, '..', '..', '..');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'console');
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** The console as `npm install` builds it (a no-op when the build is up to date). */
-export function buildConsole(): void {
-  execFileSync(process.execPath, [path.join(ROOT, 'console', 'build.mjs')], { stdio: 'inherit' });
-}
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
