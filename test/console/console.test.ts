@@ -217,6 +217,7 @@ describe('the console', { timeout: 120_000 }, () => {
       await narrow.page.waitForLoadState('networkidle');
       await screenshot(narrow.page, `narrow-${name}`);
       await expectNoSidewaysScroll(narrow.page);
+      await expectAccessible(narrow.page, `narrow ${name}`);
     }
     expect(narrow.errors).toEqual([]);
     await narrow.context.close();

@@ -44,7 +44,7 @@ export function DataChart({ type, data, label, stacked = false }: { type: 'bar' 
       </div>
       <details class="chart-data">
         <summary>{label}: the numbers</summary>
-        <div class="table-scroll">
+        <div class="table-scroll" tabIndex={0}>
           <table>
             <thead>
               <tr>

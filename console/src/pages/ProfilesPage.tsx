@@ -38,7 +38,7 @@ export function ProfilesPage() {
       )}
       {profiles.data && profiles.data.page.total > 0 && (
         <>
-          <div class="table-scroll">
+          <div class="table-scroll" tabIndex={0}>
             <table class="data">
               <caption class="visually-hidden">Profiles</caption>
               <thead>

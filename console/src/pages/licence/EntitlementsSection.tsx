@@ -33,8 +33,8 @@ export function EntitlementsSection({ profile, models, onChange }: { profile: Pr
       {list.loading && !list.data && <Loading what="Loading the entitlements" />}
       {list.data && list.data.items.length === 0 && <Empty>No entitlement yet.</Empty>}
       {list.data && list.data.items.length > 0 && (
-        <div class="table-scroll">
-          <table class="data">
+        <div class="table-scroll" tabIndex={0}>
+          <table class="data wide">
             <caption class="visually-hidden">Entitlements</caption>
             <thead>
               <tr>

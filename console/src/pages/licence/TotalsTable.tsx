@@ -5,8 +5,8 @@ export function TotalsTable({ totals }: { totals: Record<string, CurrencyTotals>
   const currencies = Object.keys(totals).sort();
   if (currencies.length === 0) return null;
   return (
-    <div class="table-scroll">
-      <table class="data">
+    <div class="table-scroll" tabIndex={0}>
+      <table class="data wide">
         <caption>Totals per currency (costed models)</caption>
         <thead>
           <tr>

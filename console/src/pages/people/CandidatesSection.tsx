@@ -73,8 +73,8 @@ export function CandidatesSection({ profile, models }: { profile: Profile; model
       {list.data && list.data.total === 0 && <Empty>No candidate matches. The activity run finds people inactive for longer than their rule allows.</Empty>}
       {list.data && list.data.total > 0 && (
         <>
-          <div class="table-scroll">
-            <table class="data" data-testid="candidates">
+          <div class="table-scroll" tabIndex={0}>
+            <table class="data wide" data-testid="candidates">
               <caption class="visually-hidden">Removal candidates</caption>
               <thead>
                 <tr>

@@ -61,8 +61,8 @@ export function SubscriptionsSection({ profile, models }: { profile: Profile; mo
       {list.data && list.data.total === 0 && <Empty>No subscription matches. The download run fills this list.</Empty>}
       {list.data && list.data.total > 0 && (
         <>
-          <div class="table-scroll">
-            <table class="data">
+          <div class="table-scroll" tabIndex={0}>
+            <table class="data wide">
               <caption class="visually-hidden">Subscriptions</caption>
               <thead>
                 <tr>

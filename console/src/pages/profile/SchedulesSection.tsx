@@ -13,7 +13,7 @@ export function SchedulesSection({ profile }: { profile: Profile }) {
       {schedules.loading && !schedules.data && <Loading what="Loading the schedules" />}
       {schedules.data && schedules.data.items.length === 0 && <Empty>No schedule: publishing the profile creates them.</Empty>}
       {schedules.data && schedules.data.items.length > 0 && (
-        <div class="table-scroll">
+        <div class="table-scroll" tabIndex={0}>
           <table class="data">
             <caption class="visually-hidden">Schedules</caption>
             <thead>

@@ -19,7 +19,7 @@ export function ModelsSection({ profile }: { profile: Profile }) {
       {models.loading && !models.data && <Loading what="Loading the models" />}
       {models.data && models.data.items.length === 0 && <Empty>Models appear after the first subscription download.</Empty>}
       {models.data && models.data.items.length > 0 && (
-        <div class="table-scroll">
+        <div class="table-scroll" tabIndex={0}>
           <table class="data">
             <caption class="visually-hidden">Software models</caption>
             <thead>
