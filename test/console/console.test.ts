@@ -99,7 +99,7 @@ describe('the console', { timeout: 120_000 }, () => {
     await page.waitForURL(/\/oauth_redirect/);
     await page.getByRole('heading', { name: 'Connected to Asana' }).waitFor();
     await page.waitForURL(new RegExp(`/profiles/${profileId}$`));
-    await page.getByTestId('authorization').getByText('Authorized').waitFor();
+    await page.getByTestId('authorization').getByText('Authorized', { exact: true }).waitFor();
   });
 
   it('validates (each check shown), publishes (schedules with their next runs) and runs download and activity', async () => {
@@ -203,6 +203,29 @@ describe('the console', { timeout: 120_000 }, () => {
     expect(await page.getByRole('list', { name: 'Runs, newest first' }).textContent()).toMatch(/download.*succeeded.*on demand/s);
     await expectAccessible(page, 'runs');
     await screenshot(page, 'runs');
+  });
+
+  it('shows a revoked grant with what to do, and authorizing again clears it', async () => {
+    await h.simControl('POST', '/_sim/faults', { revokeGrants: true });
+    await tab('Overview').click();
+    await page.getByRole('button', { name: 'Run download subscriptions' }).click();
+    await runsFinished('download', 2);
+    await page.reload();
+    const alert = page.getByRole('alert').filter({ hasText: 'Asana refused the connection' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/re-authorize.*What to do: authorize again/s);
+    await tab('Runs').click();
+    const failed = page.getByRole('list', { name: 'Runs, newest first' }).getByRole('listitem').filter({ hasText: 'failed' }).first();
+    await failed.waitFor();
+    expect(await failed.textContent()).toMatch(/re-authorize.*What to do: Authorize the profile again/s);
+    await screenshot(page, 'runs-failed');
+
+    await h.simControl('DELETE', '/_sim/faults');
+    await tab('Overview').click();
+    await page.getByRole('button', { name: /^Authorize/ }).click();
+    await page.waitForURL(new RegExp(`/profiles/${profileId}$`), { waitUntil: 'load' });
+    await page.getByTestId('authorization').getByText('Authorized', { exact: true }).waitFor();
+    expect(await page.getByText('Asana refused the connection').count()).toBe(0);
   });
 
   it('reads on a narrow window', async () => {
