@@ -21,6 +21,8 @@ const environmentSchema = z.object({
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_DEV_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
+  /** Where operators open the Temporal Web UI (the console links each run there); npm start's dev server sets its own. */
+  TEMPORAL_UI_URL: optionalString.pipe(z.url().optional()),
   ASANA_BASE_URL: optionalString.pipe(z.url().optional()),
   SIMULATOR_PORT: port(3100, 0),
   ENCRYPTION_KEY: optionalString,
@@ -76,6 +78,7 @@ function configSchema(role: Role) {
         cliPath: e.TEMPORAL_CLI_PATH,
         devPort: e.TEMPORAL_DEV_PORT,
         uiPort: e.TEMPORAL_UI_PORT,
+        uiUrl: e.TEMPORAL_UI_URL?.replace(/\/+$/, ''),
       },
       asanaBaseUrl: e.ASANA_BASE_URL?.replace(/\/+$/, ''),
       simulatorPort: e.SIMULATOR_PORT,

@@ -123,7 +123,7 @@ async function startEmbedded(config: Config, logger: Logger, stops: Stop[], fail
   return {
     ...config,
     databaseUrl,
-    temporal: { ...config.temporal, address },
+    temporal: { ...config.temporal, address, uiUrl: config.temporal.uiUrl ?? embedded.temporalUi },
     asanaBaseUrl,
     smtpUrl,
     encryptionKey: config.encryptionKey ?? loadOrCreateSecretFile(dataDir, 'encryption.key', generateKeyText),
@@ -157,6 +157,7 @@ function banner(config: Config, embedded: Embedded): string {
   const lines = [
     '',
     'Asana licence manager is running.',
+    `  Console:       ${config.publicBaseUrl}/  (sign in with the API token)`,
     `  API:           ${config.publicBaseUrl}/api/profiles`,
     `  API token:     ${config.apiToken}`,
     embedded.temporalUi ? `  Temporal UI:   ${embedded.temporalUi}` : `  Temporal:      ${config.temporal.address} (namespace ${config.temporal.namespace})`,

@@ -100,5 +100,6 @@ export function apiDeps(s: Services): ApiDeps {
     logger: s.logger,
     linkSigner: s.linkSigner,
     metrics: s.metrics,
+    temporalUi: s.config.temporal.uiUrl ? { url: s.config.temporal.uiUrl, namespace: s.config.temporal.namespace } : undefined,
   };
 }

@@ -13,8 +13,10 @@ import { healthRouter, metricsHandler } from './health';
 import { measureRequests } from './metricsMiddleware';
 import { openApiRouter } from './openapi/router';
 import { jsonBodyGuards, pathAndQueryGuard } from './requestGuards';
+import { consoleSessions } from './console/sessions';
+import { consoleAssetsRouter } from './console/assets';
 
-/** The control API: `/api/**` behind the bearer token, and the OAuth redirect Asana sends browsers to. */
+/** The control API: `/api/**` behind the bearer token, the OAuth redirect Asana sends browsers to, and the console at `/`. */
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -29,7 +31,10 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(candidateActionsRouter(deps));
 
   const api = express.Router();
-  api.use(requireBearerToken(deps.apiToken));
+  const bearerCheck = requireBearerToken(deps.apiToken);
+  // The console's session stands in for a missing Authorization header; the token check below stays the only one.
+  api.use(consoleSessions(deps, bearerCheck));
+  api.use(bearerCheck);
   api.use(jsonBodyGuards());
   api.use(profilesRouter(deps));
   api.use(authorizeRouter(deps));
@@ -39,6 +44,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(licenceRouter(deps));
   api.use((req, res) => sendProblem(res, notFound(`${req.method} ${req.baseUrl}${req.path}`)));
   app.use('/api', api);
+  app.use(consoleAssetsRouter());
 
   app.use(problemHandler(deps.logger));
   return app;

@@ -21,4 +21,6 @@ export interface ApiDeps {
   linkSigner?: LinkSigner;
   now?: () => Date;
   metrics?: Metrics;
+  /** The Temporal Web UI and namespace the console links runs to, when known. */
+  temporalUi?: { url: string; namespace: string };
 }

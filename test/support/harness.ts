@@ -54,6 +54,8 @@ export interface HarnessOptions {
   temporalAddress?: string;
   /** A migrated database of the test's own instead of a clone of the run's template (a test that restarts its own PostgreSQL). */
   databaseUrl?: string;
+  /** The Temporal Web UI the console links runs to. */
+  temporalUiUrl?: string;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -73,6 +75,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     apiToken: crypto.randomBytes(16).toString('hex'),
     asanaBaseUrl: sim.url,
     smtpUrl: opts.smtpUrl,
+    temporalUiUrl: opts.temporalUiUrl,
   };
   const server = await reserveApiPort();
   const apiUrl = server.apiUrl;

@@ -15,6 +15,7 @@ export interface TestServerSettings {
   publicBaseUrl?: string;
   asanaBaseUrl?: string;
   smtpUrl?: string;
+  temporalUiUrl?: string;
 }
 
 /** The environment a worker in another process needs to join the same services. */
@@ -28,6 +29,7 @@ export function serviceEnv(s: TestServerSettings): Record<string, string> {
     PUBLIC_BASE_URL: s.publicBaseUrl,
     ASANA_BASE_URL: s.asanaBaseUrl,
     SMTP_URL: s.smtpUrl,
+    TEMPORAL_UI_URL: s.temporalUiUrl,
     MAIL_FROM: 'Licences <licences@example.com>',
   };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));

@@ -50,6 +50,7 @@ const STATUS_TEXT: Record<number, string> = {
   302: 'Redirect',
   400: 'Bad request: the detail (and errors[]) names the field',
   401: 'Missing or wrong API token',
+  403: 'Refused: a console request without its CSRF token, or from another site',
   404: 'No such profile or object',
   409: 'Not allowed in the current state, or a concurrent request won',
   410: 'Expired',
@@ -119,11 +120,14 @@ export function openApiDocument(): JsonSchema {
       description: 'The control API: profiles (one Asana organization each), their runs, related lists and licence position. Errors are RFC 9457 problem documents.',
     },
     servers: [{ url: '/' }],
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { consoleSession: [] }],
     tags: [...new Set(OPERATIONS.map((o) => o.tag))].map((name) => ({ name })),
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The API token (API_TOKEN, or data/api-token with npm start).' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'The API token (API_TOKEN, or data/api-token with npm start).' },
+        consoleSession: { type: 'apiKey', in: 'cookie', name: 'lm_session', description: 'The web console: POST /api/session; requests that change something also send X-CSRF-Token.' },
+      },
       schemas: components,
     },
   };

@@ -14,6 +14,7 @@ import { entitlementsQuery } from '../routes/licence/entitlements';
 import { entitlementCreateSchema, entitlementPatchSchema } from '../routes/licence/entitlementFields';
 import { candidatesCsvQuery, subscriptionsCsvQuery } from '../routes/licence/exports';
 import { positionQuery } from '../routes/licence/position';
+import { sessionSchema, signInBody } from '../console/sessions';
 import {
   authorizeUrlSchema,
   entitlementSchema,
@@ -146,6 +147,27 @@ export const OPERATIONS: Operation[] = [
   { method: 'patch', path: `${profiles}/entitlements/{entitlementId}`, summary: 'Change an entitlement', tag: 'Licence position', body: entitlementPatchSchema, responses: { 200: entitlementSchema }, problems: [400, 404, 409, 413, 415] },
   { method: 'delete', path: `${profiles}/entitlements/{entitlementId}`, summary: 'Remove an entitlement', tag: 'Licence position', responses: { 204: null }, problems: [404] },
   { method: 'get', path: `${profiles}/license-position`, summary: 'The newest reconciliation per model, totals and history', tag: 'Licence position', query: positionQuery, responses: { 200: licencePositionSchema }, problems: [400, 404] },
+
+  {
+    method: 'post',
+    path: '/api/session',
+    summary: 'Sign the console in with the API token: an HttpOnly session cookie, and the CSRF token to send back',
+    tag: 'Console',
+    public: true,
+    body: signInBody,
+    responses: { 201: sessionSchema },
+    problems: [400, 401, 403, 413, 415],
+  },
+  {
+    method: 'get',
+    path: '/api/session',
+    summary: "The console's session (from its cookie) and its CSRF token; 204 when not signed in, 401 when its token is no longer accepted",
+    tag: 'Console',
+    public: true,
+    responses: { 200: sessionSchema, 204: null },
+    problems: [401],
+  },
+  { method: 'delete', path: '/api/session', summary: 'Sign the console out: the session ends, its cookie is cleared', tag: 'Console', public: true, responses: { 204: null }, problems: [403] },
 
   {
     method: 'get',

@@ -80,15 +80,18 @@ export function oauthRedirectRouter(deps: ApiDeps): Router {
       .executeUpdate(connectionChangedUpdate, { args: [{ connectionVersion: version, authorized: true, reason: 'the connection was authorized again' }] });
     deps.logger.info({ profileId }, 'connection authorized');
     if (req.accepts(['html', 'json']) === 'json') return res.json({ profileId, authorized: true });
-    return page(res, 200, 'Connected to Asana', 'The profile is authorized. You can close this window and validate the profile.');
+    return page(res, 200, 'Connected to Asana', 'The profile is authorized: validate it next.', `/profiles/${profileId}`);
   });
   return router;
 }
 
-function page(res: Response, status: number, title: string, message: string): void {
+/** The page the browser lands on; with `back`, it returns to that page of the console after a moment (and links it). */
+function page(res: Response, status: number, title: string, message: string, back?: string): void {
   const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const refresh = back ? `<meta http-equiv="refresh" content="1;url=${escape(back)}">` : '';
+  const link = back ? `<p><a href="${escape(back)}">Back to the profile in the console</a></p>` : '<p><a href="/">Open the console</a></p>';
   res
     .status(status)
     .type('html')
-    .send(`<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title></head><body><h1>${escape(title)}</h1><p>${escape(message)}</p></body></html>`);
+    .send(`<!doctype html><html lang="en"><head><meta charset="utf-8">${refresh}<title>${escape(title)}</title></head><body><h1>${escape(title)}</h1><p>${escape(message)}</p>${link}</body></html>`);
 }

@@ -1,0 +1,81 @@
+// The console: sign-in until there is a session, then the profiles and each profile's pages.
+import { useEffect, useState } from 'preact/hooks';
+import { currentSession, onSignedOut, signOut } from './api/client';
+import type { Session } from './api/types';
+import { interceptLinks, navigate, useRoute } from './lib/router';
+import { Loading, ProblemMessage } from './components/feedback';
+import { SignInPage } from './pages/SignInPage';
+import { ProfilesPage } from './pages/ProfilesPage';
+import { NewProfilePage } from './pages/NewProfilePage';
+import { ProfilePage } from './pages/ProfilePage';
+
+export function App() {
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const route = useRoute();
+
+  useEffect(() => {
+    currentSession().then(setSession, setError);
+    return onSignedOut(() => setSession(null));
+  }, []);
+
+  useEffect(() => {
+    document.addEventListener('click', interceptLinks);
+    return () => document.removeEventListener('click', interceptLinks);
+  }, []);
+
+  // Each route change moves focus to the page's heading, so keyboard and screen-reader users start there.
+  useEffect(() => {
+    const heading = document.querySelector<HTMLElement>('main h1');
+    heading?.focus();
+  }, [route.page, route.page === 'profile' ? route.id : '', session === null]);
+
+  if (error) return <main id="main" class="container"><h1>Licence manager</h1><ProblemMessage error={error} /></main>;
+  if (session === undefined) return <main id="main" class="container"><Loading /></main>;
+  if (session === null) return <SignInPage onSignedIn={setSession} />;
+
+  const out = async () => {
+    await signOut().catch(() => undefined);
+    setSession(null);
+    navigate('/');
+  };
+
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="topbar">
+        <div class="container topbar-inner">
+          <a class="brand" href="/">
+            Licence manager
+          </a>
+          <nav aria-label="Main">
+            <a href="/" aria-current={route.page === 'profiles' ? 'page' : undefined}>
+              Profiles
+            </a>
+            <a href="/profiles/new" aria-current={route.page === 'new-profile' ? 'page' : undefined}>
+              New profile
+            </a>
+          </nav>
+          <button type="button" class="button-quiet" onClick={out}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" class="container">
+        {route.page === 'profiles' && <ProfilesPage />}
+        {route.page === 'new-profile' && <NewProfilePage />}
+        {route.page === 'profile' && <ProfilePage id={route.id} tab={route.tab} session={session} />}
+        {route.page === 'not-found' && (
+          <>
+            <h1 tabIndex={-1}>Page not found</h1>
+            <p>
+              Nothing lives at <code>{route.path}</code>. <a href="/">See the profiles</a>.
+            </p>
+          </>
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,122 @@
+import { useState } from 'preact/hooks';
+import { api } from '../../api/client';
+import { CANDIDATE_STATES, type Profile, type RemovalCandidate, type SoftwareModel } from '../../api/types';
+import { Badge } from '../../components/Badge';
+import { Field } from '../../components/Field';
+import { Empty, Loading, Notice, ProblemMessage } from '../../components/feedback';
+import { Pager } from '../../components/Pager';
+import { useAction } from '../../components/useAction';
+import { formatRelative, humanize } from '../../lib/format';
+import { sortByActivity, type SortDirection } from '../../lib/sortByActivity';
+import { ActivitySortHeader } from './SortHeader';
+import { PAGE_SIZE, useList } from './useList';
+
+const OPEN = 'ready,attention_required,awaiting_user,awaiting_approval';
+
+/** What a person can do about a candidate, by its state (the rest the runs decide). */
+function stateNote(c: RemovalCandidate): string | null {
+  if (c.state === 'awaiting_approval') return 'Waiting for the manager: the approve / reject links were emailed.';
+  if (c.state === 'awaiting_user') return 'Waiting for the person: the keep / release links were emailed.';
+  if (c.state === 'attention_required') return 'Asana refused the removal: see the reason, fix it in Asana or exclude the person.';
+  return null;
+}
+
+export function CandidatesSection({ profile, models }: { profile: Profile; models: SoftwareModel[] }) {
+  const path = `/api/profiles/${profile.id}/removal-candidates`;
+  const { list, filters, setFilter, offset, setOffset, csvQuery } = useList<RemovalCandidate, { state: string; modelId: string }>(path, { state: OPEN, modelId: '' });
+  const [sort, setSort] = useState<SortDirection>('none');
+  const [excluded, setExcluded] = useState<string | null>(null);
+  const exclude = useAction(async (c: RemovalCandidate) => {
+    await api('POST', `/api/profiles/${profile.id}/exclusion-rules/users`, { userGid: c.userGid, ...(c.email ? { email: c.email } : {}), reason: 'Excluded from the console' });
+    setExcluded(c.name ?? c.email ?? c.userGid);
+  });
+  const modelName = (id: string | null) => models.find((m) => m.id === id)?.edition ?? '—';
+  const rows = list.data ? sortByActivity(list.data.items, sort) : [];
+  return (
+    <section class="card" aria-labelledby="candidates-h">
+      <div class="section-head">
+        <h2 id="candidates-h">Removal candidates</h2>
+        <a class="button" href={`${path}.csv${csvQuery}`} download>
+          Download CSV
+        </a>
+      </div>
+      <form class="filters" aria-label="Candidate filters" onSubmit={(e) => e.preventDefault()}>
+        <Field label="State">
+          {(a) => (
+            <select {...a} value={filters.state} onChange={(e) => setFilter('state', e.currentTarget.value)}>
+              <option value={OPEN}>open</option>
+              <option value="">any</option>
+              {CANDIDATE_STATES.map((s) => (
+                <option key={s} value={s}>
+                  {humanize(s)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Model">
+          {(a) => (
+            <select {...a} value={filters.modelId} onChange={(e) => setFilter('modelId', e.currentTarget.value)}>
+              <option value="">any</option>
+              {models.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.edition}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </form>
+      {excluded && <Notice>{excluded} is excluded: never counted or reclaimed; the next activity run closes the candidate.</Notice>}
+      <ProblemMessage error={list.error ?? exclude.error} />
+      {list.loading && !list.data && <Loading what="Loading the candidates" />}
+      {list.data && list.data.total === 0 && <Empty>No candidate matches. The activity run finds people inactive for longer than their rule allows.</Empty>}
+      {list.data && list.data.total > 0 && (
+        <>
+          <div class="table-scroll" tabIndex={0}>
+            <table class="data wide" data-testid="candidates">
+              <caption class="visually-hidden">Removal candidates</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Person</th>
+                  <th scope="col">Model</th>
+                  <th scope="col">State</th>
+                  <ActivitySortHeader direction={sort} onChange={setSort} />
+                  <th scope="col">Reason</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((c) => (
+                  <tr key={c.id}>
+                    <td>
+                      {c.name ?? c.userGid}
+                      <div class="muted small">{c.email}</div>
+                    </td>
+                    <td>{modelName(c.modelId)}</td>
+                    <td>
+                      <Badge value={c.state} />
+                      {stateNote(c) && <div class="small">{stateNote(c)}</div>}
+                    </td>
+                    <td>{formatRelative(c.lastActivityAt)}</td>
+                    <td>{c.reason ?? '—'}</td>
+                    <td class="row-actions">
+                      {!c.state.startsWith('closed') && (
+                        <button type="button" class="button-small" disabled={exclude.busy} onClick={() => void exclude.run(c)} aria-label={`Exclude ${c.name ?? c.userGid}`}>
+                          Exclude
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager label="Candidates" total={list.data.total} limit={PAGE_SIZE} offset={offset} onOffset={setOffset} />
+        </>
+      )}
+    </section>
+  );
+}
