@@ -1,6 +1,9 @@
 import express from 'express';
 import type { ApiDeps } from './deps';
-import { requireBearerToken } from './auth';
+import { requireBearerToken, requireRole } from './auth';
+import { createTokenChecker } from '../access/tokens';
+import { tokensRouter } from './routes/tokens';
+import { meRouter } from './routes/me';
 import { notFound, problemHandler, sendProblem } from './problem';
 import { profilesRouter } from './routes/profiles';
 import { authorizeRouter, oauthRedirectRouter } from './routes/oauth';
@@ -14,7 +17,7 @@ import { measureRequests } from './metricsMiddleware';
 import { openApiRouter } from './openapi/router';
 import { jsonBodyGuards, pathAndQueryGuard } from './requestGuards';
 
-/** The control API: `/api/**` behind the bearer token, and the OAuth redirect Asana sends browsers to. */
+/** The control API: `/api/**` behind the bearer token and its role, and the OAuth redirect Asana sends browsers to. */
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -22,15 +25,19 @@ export function createApp(deps: ApiDeps): express.Express {
   if (deps.metrics) app.use(measureRequests(deps.metrics));
   app.use(healthRouter(deps));
   // Counts of runs, people and requests: for the operator's Prometheus, which sends the token too.
-  if (deps.metrics) app.get('/metrics', requireBearerToken(deps.apiToken), metricsHandler(deps.metrics));
+  const checkToken = createTokenChecker(deps.db, deps.apiToken);
+  if (deps.metrics) app.get('/metrics', requireBearerToken(checkToken), requireRole(), metricsHandler(deps.metrics));
   app.use(pathAndQueryGuard);
   app.use(openApiRouter());
   app.use(oauthRedirectRouter(deps));
   app.use(candidateActionsRouter(deps));
 
   const api = express.Router();
-  api.use(requireBearerToken(deps.apiToken));
+  api.use(requireBearerToken(checkToken));
+  api.use(requireRole());
   api.use(jsonBodyGuards());
+  api.use(meRouter());
+  api.use(tokensRouter(deps));
   api.use(profilesRouter(deps));
   api.use(authorizeRouter(deps));
   api.use(scheduledJobsRouter(deps));

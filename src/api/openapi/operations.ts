@@ -15,6 +15,9 @@ import { entitlementCreateSchema, entitlementPatchSchema } from '../routes/licen
 import { candidatesCsvQuery, subscriptionsCsvQuery } from '../routes/licence/exports';
 import { positionQuery } from '../routes/licence/position';
 import {
+  apiTokenSchema,
+  createdTokenSchema,
+  meSchema,
   authorizeUrlSchema,
   entitlementSchema,
   identifierExclusionSchema,
@@ -35,6 +38,11 @@ import {
   validateResultSchema,
 } from './components';
 
+import { tokenCreateBody } from '../routes/tokens';
+import { meQuery } from '../routes/me';
+import { ADMIN, ANY_ROLE, INTEGRATOR, METRICS_READERS } from '../../access/roles';
+import type { Role } from '../../store/tokens';
+
 export type Method = 'get' | 'post' | 'patch' | 'delete';
 
 export interface Operation {
@@ -49,8 +57,15 @@ export interface Operation {
   body?: z.ZodType;
   /** Success statuses and what they carry: a schema (JSON), `text/csv`, `text/html`, or nothing (204, 302). */
   responses: Partial<Record<200 | 201 | 202 | 204 | 302, z.ZodType | 'text/csv' | 'text/html' | 'text/plain' | null>>;
-  /** The problem statuses the operation can answer (401 is added to every operation that needs the token). */
+  /** The problem statuses the operation can answer (401 and 403 are added to every operation that needs the token). */
   problems: number[];
+  /** The roles that may call it; unset: any role for a GET, integrator or admin otherwise (see rolesOf). */
+  roles?: readonly Role[];
+}
+
+/** The roles an operation allows. */
+export function rolesOf(op: Pick<Operation, 'method' | 'roles'>): readonly Role[] {
+  return op.roles ?? (op.method === 'get' ? ANY_ROLE : INTEGRATOR);
 }
 
 // Request schemas depend on the time (analyzeActivityFrom's bounds); their shape does not.
@@ -79,7 +94,13 @@ export const OPERATIONS: Operation[] = [
     tag: 'Health',
     responses: { 200: 'text/plain' },
     problems: [],
+    roles: METRICS_READERS,
   },
+
+  { method: 'get', path: '/api/me', summary: 'Who the token is: its name, role, profiles, and the operations it may call', tag: 'Access', query: meQuery, responses: { 200: meSchema }, problems: [400] },
+  { method: 'get', path: '/api/tokens', summary: 'The API tokens (never their secrets), revoked ones included', tag: 'Access', query: paginationSchema.strict(), responses: { 200: listOf(apiTokenSchema) }, problems: [400], roles: ADMIN },
+  { method: 'post', path: '/api/tokens', summary: 'Create a token; its secret is in this answer only', tag: 'Access', body: tokenCreateBody, responses: { 201: createdTokenSchema }, problems: [400, 404, 409, 413, 415], roles: ADMIN },
+  { method: 'delete', path: '/api/tokens/{tokenId}', summary: 'Revoke a token, at once', tag: 'Access', responses: { 204: null }, problems: [404], roles: ADMIN },
 
   { method: 'get', path: '/api/profiles', summary: 'List the profiles', tag: 'Profiles', query: paginationSchema, responses: { 200: listOf(profileSchema) }, problems: [400] },
   { method: 'post', path: '/api/profiles', summary: 'Create a profile (status draft)', tag: 'Profiles', body: createProfile, responses: { 201: profileSchema }, problems: [400, 404, 409, 413, 415] },
@@ -93,6 +114,8 @@ export const OPERATIONS: Operation[] = [
     tag: 'Profiles',
     responses: { 200: authorizeUrlSchema, 302: null },
     problems: [404, 409],
+    // A GET that starts a change: it issues the OAuth state the redirect completes.
+    roles: INTEGRATOR,
   },
   { method: 'post', path: `${profiles}/validate`, summary: 'Run the checks; answers each with its remedy', tag: 'Profiles', responses: { 200: validateResultSchema }, problems: [404, 409] },
   { method: 'post', path: `${profiles}/publish`, summary: 'Publish: status published, schedules created', tag: 'Profiles', responses: { 200: profileSchema }, problems: [404, 409] },

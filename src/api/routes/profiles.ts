@@ -7,6 +7,8 @@ import { badRequest, conflict, notFound } from '../problem';
 import { createProfileSchema, paginationSchema, patchProfileSchema } from '../schemas';
 import { withOptionDefaults } from '../../profiles/options';
 import { profileParam } from './params';
+import { principalOf } from '../principal';
+import { assertUnlimited } from '../../access/roles';
 import { profileWorkflowId, type ProfileState } from '../../profiles/types';
 import {
   childProfileIds,
@@ -72,6 +74,7 @@ export function profilesRouter(deps: ApiDeps): Router {
   }
 
   router.post('/profiles', async (req, res) => {
+    assertUnlimited(principalOf(res), 'Creating a profile');
     const at = now();
     const body = createProfileSchema(at, deps.analyzeActivityMaxDays).parse(req.body ?? {});
     const parent = body.connection?.parentProfileId ? await parentConnection(body.connection.parentProfileId) : null;
@@ -122,7 +125,7 @@ export function profilesRouter(deps: ApiDeps): Router {
 
   router.get('/profiles', async (req, res) => {
     const page = paginationSchema.parse(req.query);
-    const { rows, total } = await listProfileRows(db, page.limit, page.offset);
+    const { rows, total } = await listProfileRows(db, page.limit, page.offset, principalOf(res).profileIds);
     const items = await Promise.all(rows.map(async (r) => profileView(r, await getConnection(db, r.id))));
     res.json({ items, total, limit: page.limit, offset: page.offset });
   });
