@@ -50,7 +50,8 @@ export async function reclaimOne(p: {
   return close('closed_complete', 'Removed from the organization; the seat is free');
 }
 
-async function isMember(asana: AsanaClient, workspaceGid: string, userGid: string): Promise<boolean> {
+/** Whether the person is an active member of the workspace now, as Asana says. */
+export async function isMember(asana: AsanaClient, workspaceGid: string, userGid: string): Promise<boolean> {
   try {
     const memberships = await asana.getUserWorkspaceMemberships(userGid, ['workspace', 'is_active']);
     return memberships.some((m) => m.workspace?.gid === workspaceGid && m.is_active !== false);

@@ -20,5 +20,9 @@ export interface ApiDeps {
   /** Verifies the keep / release / approve / reject links of notify-and-wait emails. */
   linkSigner?: LinkSigner;
   now?: () => Date;
+  /** How long after a removal a reclaim can be undone, and how long the restored person is protected. */
+  restore?: { windowDays: number; protectionDays: number };
   metrics?: Metrics;
 }
+
+export const DEFAULT_RESTORE = { windowDays: 30, protectionDays: 90 };

@@ -2,11 +2,11 @@
 // that reads or writes `removal_candidates` and `action_links`, and the home of the candidate states.
 import type { Db, Queryable } from '../db/pool';
 import { camelRow, pagedList, Where, type ListQuery, type Page, type Paged } from '../db/sql';
-import { countActiveSubscriptions, endSubscription } from './subscriptions';
+import { countActiveSubscriptions, endSubscription, reactivateSubscription } from './subscriptions';
 import { NOT_RECLAIMABLE } from './rules';
 
 /** The states of the `removal_candidates.state` CHECK, open ones first. */
-export const CANDIDATE_STATES = ['ready', 'attention_required', 'awaiting_user', 'awaiting_approval', 'closed_complete', 'closed_skipped', 'closed_canceled'] as const;
+export const CANDIDATE_STATES = ['ready', 'attention_required', 'awaiting_user', 'awaiting_approval', 'closed_complete', 'closed_skipped', 'closed_canceled', 'restored'] as const;
 export type CandidateState = (typeof CANDIDATE_STATES)[number];
 /** States of a candidate still to be decided: counted as potential savings, and re-checked by each analysis. */
 export const OPEN_STATES = ['ready', 'attention_required', 'awaiting_user', 'awaiting_approval'] as const satisfies readonly CandidateState[];
@@ -27,8 +27,12 @@ export interface AnalysisCounts {
   activityUnavailable: number;
 }
 
-// A subscription (alias s) the analysis never makes a candidate of; conn is its profile's connection.
-const EXCLUDED = NOT_RECLAIMABLE('s', 'conn');
+/** SQL: the subscription aliased `s` belongs to a person restored after a reclaim, still in their grace period. */
+const PROTECTED = (s: string) => `EXISTS (SELECT 1 FROM removal_candidates pr WHERE pr.profile_id = ${s}.profile_id AND pr.user_gid = ${s}.user_gid
+                                     AND pr.state = 'restored' AND pr.protected_until > now())`;
+
+// A subscription (alias s) never made a candidate of nor reclaimed; conn is its profile's connection.
+const EXCLUDED = `(${NOT_RECLAIMABLE('s', 'conn')} OR ${PROTECTED('s')})`;
 
 /**
  * Turns last activity into removal candidates, per active rule. "No signal is not inactivity": with
@@ -134,6 +138,9 @@ export interface RemovalCandidateRow {
   updated_at: Date;
   closed_at: Date | null;
   dry_run_at: Date | null;
+  restored_at: Date | null;
+  /** A restored person is not reclaimed again until then. */
+  protected_until: Date | null;
 }
 
 export function removalCandidatesQuery(profileId: string, f: CandidateFilters): ListQuery {
@@ -145,7 +152,7 @@ export function removalCandidatesQuery(profileId: string, f: CandidateFilters): 
   // Left join: a candidate stays listed even if its subscription row is missing.
   const select = `
     SELECT c.id, c.user_gid, s.name, s.email, c.rule_id, c.model_id, c.state, c.reason, c.last_activity_at,
-           c.created_at, c.updated_at, c.closed_at, c.dry_run_at
+           c.created_at, c.updated_at, c.closed_at, c.dry_run_at, c.restored_at, c.protected_until
       FROM removal_candidates c
       LEFT JOIN subscriptions s ON s.profile_id = c.profile_id AND s.user_gid = c.user_gid
      WHERE ${w.sql}`;
@@ -224,7 +231,7 @@ interface TargetRow {
 // A candidate with what the database says about it now; `where` narrows it (parameters from $2).
 const TARGETS = (where: string) => `
   SELECT rc.id, rc.user_gid, s.email, rc.last_activity_at, rc.removal_requested_at, s.status AS sub_status,
-         ${NOT_RECLAIMABLE('s', 'conn')} AS excluded,
+         ${EXCLUDED} AS excluded,
          CASE WHEN a.last_activity_at > COALESCE(rc.last_activity_at, '-infinity') THEN a.last_activity_at END AS newer_activity,
          r.active AS rule_active
     FROM removal_candidates rc
@@ -324,6 +331,56 @@ export async function countReclaimTargets(db: Queryable, p: { profileId: string;
 export async function reviewsOfProfile(db: Queryable, profileId: string): Promise<string[]> {
   const rows = await db.query<{ id: string }>('SELECT id FROM removal_candidates WHERE profile_id = $1 AND state = ANY($2)', [profileId, REVIEW_STATES]);
   return rows.map((r) => r.id);
+}
+
+// ---- restore (undo a reclaim) ----
+
+export interface RestoreTarget {
+  id: string;
+  profileId: string;
+  userGid: string;
+  state: CandidateState;
+  closedAt: Date | null;
+  restoreRequestedAt: Date | null;
+}
+
+export async function getRestoreTarget(db: Queryable, profileId: string, candidateId: string): Promise<RestoreTarget | null> {
+  const rows = await db.query<{ id: string; profile_id: string; user_gid: string; state: CandidateState; closed_at: Date | null; restore_requested_at: Date | null }>(
+    'SELECT id, profile_id, user_gid, state, closed_at, restore_requested_at FROM removal_candidates WHERE profile_id = $1 AND id = $2',
+    [profileId, candidateId],
+  );
+  const r = rows[0];
+  return r ? { id: r.id, profileId: r.profile_id, userGid: r.user_gid, state: r.state, closedAt: r.closed_at, restoreRequestedAt: r.restore_requested_at } : null;
+}
+
+export async function getRemovalCandidate(db: Queryable, profileId: string, candidateId: string): Promise<RemovalCandidateRow | null> {
+  const q = removalCandidatesQuery(profileId, {});
+  const rows = await db.query<RemovalCandidateRow>(`${q.select} AND c.id = $${q.params.length + 1}`, [...q.params, candidateId]);
+  return rows[0] ?? null;
+}
+
+/** Committed before addUser is sent: a retry that finds it set asks Asana whether the person is back already. */
+export async function markRestoreRequested(db: Queryable, candidateId: string): Promise<void> {
+  await db.query("UPDATE removal_candidates SET restore_requested_at = now(), updated_at = now() WHERE id = $1 AND state = 'closed_complete' AND restore_requested_at IS NULL", [candidateId]);
+}
+
+/** Asana refused to add the person back: the candidate stays reclaimed, ready to be tried again. */
+export async function clearRestoreRequested(db: Queryable, candidateId: string): Promise<void> {
+  await db.query("UPDATE removal_candidates SET restore_requested_at = NULL, updated_at = now() WHERE id = $1 AND state = 'closed_complete'", [candidateId]);
+}
+
+/** The person is a member again: the candidate is `restored`, protected for `protectionDays`, the seat active again. */
+export async function markRestored(db: Db, p: { profileId: string; candidateId: string; userGid: string; protectionDays: number }): Promise<void> {
+  await db.withTransaction(async (tx) => {
+    const rows = await tx.query<{ id: string }>(
+      `UPDATE removal_candidates SET state = 'restored', restored_at = now(), protected_until = now() + $2 * interval '1 day',
+              reason = format('Restored: added back to the organization; not reclaimed again before %s', to_char((now() + $2 * interval '1 day') AT TIME ZONE 'UTC', 'YYYY-MM-DD')),
+              updated_at = now()
+        WHERE id = $1 AND state = 'closed_complete' RETURNING id`,
+      [p.candidateId, p.protectionDays],
+    );
+    if (rows.length > 0) await reactivateSubscription(tx, p.profileId, p.userGid);
+  });
 }
 
 // ---- reviews (notify and wait) ----

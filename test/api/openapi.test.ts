@@ -146,6 +146,7 @@ describe('the OpenAPI document', () => {
       ['GET', `${p}/license-position`],
       ['GET', `${p}/subscriptions.csv`],
       ['GET', `${p}/removal-candidates.csv`],
+      ['POST', `${p}/removal-candidates/${MISSING}/restore`],
       ['GET', '/oauth_redirect?state=unknown&code=x'],
       ['GET', '/oauth_redirect.do'],
       ['GET', '/metrics'],

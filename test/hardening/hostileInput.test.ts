@@ -51,6 +51,7 @@ const ROUTES: Array<[method: string, path: string]> = [
   ['DELETE', '/api/profiles/{id}/exclusion-rules/users/{userRuleId}'],
   ['GET', '/api/profiles/{id}/removal-candidates'],
   ['GET', '/api/profiles/{id}/removal-candidates.csv'],
+  ['POST', '/api/profiles/{id}/removal-candidates/00000000-0000-4000-8000-000000000000/restore'],
   ['GET', '/api/profiles/{id}/entitlements'],
   ['POST', '/api/profiles/{id}/entitlements'],
   ['GET', '/api/profiles/{id}/entitlements/{entitlementId}'],

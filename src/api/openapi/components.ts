@@ -176,6 +176,8 @@ export const removalCandidateSchema = z
     updatedAt: timestamp,
     closedAt: timestamp.nullable(),
     dryRunAt: timestamp.nullable(),
+    restoredAt: timestamp.nullable().describe('when the person was added back (state restored)'),
+    protectedUntil: timestamp.nullable().describe('a restored person is not made a candidate nor reclaimed again before this'),
   })
   .meta({ id: 'RemovalCandidate' }) satisfies z.ZodType<ReturnType<typeof removalCandidateView>>;
 

@@ -138,6 +138,14 @@ export const OPERATIONS: Operation[] = [
   list(`${profiles}/subscriptions`, 'Who holds a seat', 'People', subscriptionSchema, subscriptionsListQuery),
   { method: 'get', path: `${profiles}/subscriptions.csv`, summary: 'The subscriptions, every row, as CSV', tag: 'People', query: subscriptionsCsvQuery, responses: { 200: 'text/csv' }, problems: [400, 404] },
   list(`${profiles}/removal-candidates`, 'Who a rule selected, and what became of them', 'People', removalCandidateSchema, removalCandidatesListQuery),
+  {
+    method: 'post',
+    path: `${profiles}/removal-candidates/{candidateId}/restore`,
+    summary: 'Undo a reclaim: add the person back to the organization (within the restore window); repeating it is harmless',
+    tag: 'People',
+    responses: { 200: removalCandidateSchema },
+    problems: [404, 409, 502],
+  },
   { method: 'get', path: `${profiles}/removal-candidates.csv`, summary: 'The removal candidates, every row, as CSV', tag: 'People', query: candidatesCsvQuery, responses: { 200: 'text/csv' }, problems: [400, 404] },
 
   list(`${profiles}/software-models`, 'What is licensed, and its rule', 'Models and rules', softwareModelSchema, softwareModelsQuery),

@@ -24,7 +24,7 @@ const SUBSCRIPTION_COLUMNS = columnsOf<ReturnType<typeof subscriptionView>>()([
   'userGid', 'name', 'email', 'identifier', 'modelId', 'model', 'isAdmin', 'accountCreatedAt', 'status', 'firstSeenAt', 'lastSeenAt', 'endedAt', 'lastActivityAt',
 ]);
 const CANDIDATE_COLUMNS = columnsOf<ReturnType<typeof removalCandidateView>>()([
-  'id', 'userGid', 'name', 'email', 'ruleId', 'modelId', 'state', 'reason', 'lastActivityAt', 'createdAt', 'updatedAt', 'closedAt', 'dryRunAt',
+  'id', 'userGid', 'name', 'email', 'ruleId', 'modelId', 'state', 'reason', 'lastActivityAt', 'createdAt', 'updatedAt', 'closedAt', 'dryRunAt', 'restoredAt', 'protectedUntil',
 ]);
 
 // The JSON lists' own filters; pagination does not apply: an export holds every row.
