@@ -25,7 +25,7 @@ export function createReclaimActivities(deps: { db: Db; asana: AsanaClients; met
      * Reclaims up to `batchSize` of this job's candidates, one at a time: checks each again, then removes
      * the member. Returns how many are left, so the workflow can loop (and report progress) between batches.
      */
-    async reclaimBatch(input: { profileId: string; jobId: string; batchSize: number; transientRetries?: number }): Promise<{ processed: number; remaining: number }> {
+    async reclaimBatch(input: { profileId: string; jobId: string; batchSize: number; transientRetries?: number; actor?: string }): Promise<{ processed: number; remaining: number }> {
       const ctx = Context.current();
       return withAsanaFailures(deps, input.profileId, async () => {
         const progress = () => ({ processed: 0 });
@@ -34,7 +34,7 @@ export function createReclaimActivities(deps: { db: Db; asana: AsanaClients; met
         const targets = await nextReclaimTargets(deps.db, { ...input, limit: input.batchSize });
         let processed = 0;
         for (const target of targets) {
-          await reclaimOne({ db: deps.db, asana, workspaceGid, profileId: input.profileId, target, newerActivity, metrics: deps.metrics });
+          await reclaimOne({ db: deps.db, asana, workspaceGid, profileId: input.profileId, target, newerActivity, metrics: deps.metrics, actor: input.actor ?? 'schedule' });
           processed += 1;
           ctx.heartbeat({ processed });
         }

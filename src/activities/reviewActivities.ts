@@ -20,10 +20,10 @@ import {
   reviewedTarget,
   type CandidateState,
 } from '../store/candidates';
-import { getProfileRow } from '../store/profiles';
+import { appendAuditEvent } from '../store/audit';
+import { managerOf, reviewActor as reviewActorOf, type ReviewEnding } from '../notify/contacts';
 import { JOB_KIND, PROFILE_ID } from '../temporal/searchAttributes';
 import { reviewClosedSignal, reviewWorkflowId } from '../workflows/review/definitions';
-import { withOptionDefaults } from '../profiles/options';
 import { reclaimOne } from './reclaimOne';
 import { withAsanaFailures } from './asanaFailures';
 import { openRunContext, runClientOptions } from './runContext';
@@ -39,6 +39,8 @@ const DAY_MS = 86_400_000;
 
 export function createReviewActivities(deps: { db: Db; asana: AsanaClients; temporal: Client; taskQueue: string; notifications?: Notifications; metrics?: Metrics }) {
   const { db } = deps;
+
+  const reviewActor = (candidateId: string, because: ReviewEnding) => reviewActorOf(db, candidateId, because);
 
   return {
     /**
@@ -88,8 +90,7 @@ export function createReviewActivities(deps: { db: Db; asana: AsanaClients; temp
     async requestManagerApproval(input: { candidateId: string }): Promise<{ deadlineAt: string | null }> {
       const review = await loadReview(db, input.candidateId);
       if (!review || !deps.notifications) return { deadlineAt: null };
-      const profile = await getProfileRow(db, review.profile_id);
-      const manager = review.manager_email ?? withOptionDefaults(profile?.options ?? {}).managerEmail;
+      const manager = await managerOf(db, review);
       if (!manager) {
         const reason = 'The person asked to keep the seat, but no manager address is configured on the rule or the profile';
         await closeCandidate(db, { profileId: review.profile_id, candidateId: review.id, userGid: review.user_gid, state: 'attention_required', reason });
@@ -105,16 +106,22 @@ export function createReviewActivities(deps: { db: Db; asana: AsanaClients; temp
     },
 
     /** Ends a review without reclaiming: kept by the manager, or no decision in time. */
-    async settleCandidate(input: { candidateId: string; state: 'closed_canceled' | 'attention_required'; reason: string }): Promise<void> {
+    async settleCandidate(input: { candidateId: string; state: 'closed_canceled' | 'attention_required'; reason: string; because?: ReviewEnding }): Promise<void> {
       const review = await loadReview(db, input.candidateId);
-      if (review) await closeCandidate(db, { profileId: review.profile_id, candidateId: review.id, userGid: review.user_gid, state: input.state, reason: input.reason });
+      if (!review) return;
+      await closeCandidate(db, { profileId: review.profile_id, candidateId: review.id, userGid: review.user_gid, state: input.state, reason: input.reason });
+      await appendAuditEvent(
+        db,
+        { actor: await reviewActor(review.id, input.because ?? 'deadline'), action: `candidate.${input.state}`, profileId: review.profile_id, objectType: 'removal-candidate', objectId: review.id, after: { state: input.state, reason: input.reason, userGid: review.user_gid } },
+        { once: true },
+      );
     },
 
     /**
      * Released, unanswered, or refused by the manager: reclaim this one seat, with the same checks as a reclaim
      * run. Answers the state the candidate was left in (null: it had been closed another way, or is gone).
      */
-    async reclaimReviewedCandidate(input: { profileId: string; candidateId: string }): Promise<{ state: CandidateState | null }> {
+    async reclaimReviewedCandidate(input: { profileId: string; candidateId: string; because?: ReviewEnding }): Promise<{ state: CandidateState | null }> {
       return withAsanaFailures(deps, input.profileId, async () => {
         const target = await reviewedTarget(db, input);
         if (!target) return { state: null };
@@ -125,7 +132,8 @@ export function createReviewActivities(deps: { db: Db; asana: AsanaClients; temp
           return { state: 'ready' as const };
         }
         const newerActivity = await newerActivityCheck(deps, { connection, options, workspaceGid, clientOptions: runClientOptions(Context.current(), () => undefined) });
-        await reclaimOne({ db, asana, workspaceGid, profileId: input.profileId, target, newerActivity, metrics: deps.metrics });
+        const actor = await reviewActor(input.candidateId, input.because ?? 'deadline');
+        await reclaimOne({ db, asana, workspaceGid, profileId: input.profileId, target, newerActivity, metrics: deps.metrics, actor });
         return { state: await candidateState(db, input.candidateId) };
       });
     },

@@ -4,6 +4,8 @@ import { requireBearerToken, requireRole } from './auth';
 import { createTokenChecker } from '../access/tokens';
 import { tokensRouter } from './routes/tokens';
 import { meRouter } from './routes/me';
+import { auditChanges } from './audit';
+import { auditRouter } from './routes/audit';
 import { notFound, problemHandler, sendProblem } from './problem';
 import { profilesRouter } from './routes/profiles';
 import { authorizeRouter, oauthRedirectRouter } from './routes/oauth';
@@ -36,6 +38,8 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(requireBearerToken(checkToken));
   api.use(requireRole());
   api.use(jsonBodyGuards());
+  api.use(auditChanges(deps.db, deps.logger));
+  api.use(auditRouter(deps));
   api.use(meRouter());
   api.use(tokensRouter(deps));
   api.use(profilesRouter(deps));

@@ -59,6 +59,8 @@ const ROUTES: Array<[method: string, path: string]> = [
   ['DELETE', '/api/profiles/{id}/entitlements/{entitlementId}'],
   ['GET', '/api/profiles/{id}/license-position'],
   ['GET', '/api/me'],
+  ['GET', '/api/audit-events'],
+  ['GET', '/api/audit-events.csv'],
   ['GET', '/api/tokens'],
   ['POST', '/api/tokens'],
   ['DELETE', '/api/tokens/00000000-0000-4000-8000-000000000000'],

@@ -11,6 +11,7 @@ import type { jobResultView } from '../../store/jobs';
 import { CANDIDATE_STATES } from '../../store/candidates';
 import { ROLES } from '../../store/tokens';
 import type { apiTokenView } from '../../store/tokens';
+import type { auditEventView } from '../../store/audit';
 import { JOB_KINDS } from '../../runs/types';
 import { ACTIVITY_BUCKETS } from '../../reconcile/computePosition';
 
@@ -325,3 +326,17 @@ export const meSchema = z
     operations: z.array(z.string()).describe('"METHOD /path/{param}" of every operation this token may call'),
   })
   .meta({ id: 'Me', description: 'The calling token, so a console can hide what its role cannot do.' });
+
+export const auditEventSchema = z
+  .object({
+    id: z.uuid(),
+    at: timestamp,
+    actor: z.string().describe('a token\'s name, "link: <email>" (a keep / release / approve / reject link), "schedule", or "oauth: <Asana user>"'),
+    action: z.string().describe('e.g. profiles.update, profiles.publish, runs.create, run.reclaim.finished, candidate.closed_complete'),
+    profileId: z.uuid().nullable(),
+    objectType: z.string().nullable(),
+    objectId: z.string().nullable(),
+    before: z.unknown().describe('the object before the change, when known (never a secret)'),
+    after: z.unknown().describe('the change or the object after it (never a secret)'),
+  })
+  .meta({ id: 'AuditEvent' }) satisfies z.ZodType<ReturnType<typeof auditEventView>>;

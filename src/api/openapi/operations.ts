@@ -16,6 +16,7 @@ import { candidatesCsvQuery, subscriptionsCsvQuery } from '../routes/licence/exp
 import { positionQuery } from '../routes/licence/position';
 import {
   apiTokenSchema,
+  auditEventSchema,
   createdTokenSchema,
   meSchema,
   authorizeUrlSchema,
@@ -40,6 +41,7 @@ import {
 
 import { tokenCreateBody } from '../routes/tokens';
 import { meQuery } from '../routes/me';
+import { auditEventsCsvQuery, auditEventsListQuery } from '../routes/audit';
 import { ADMIN, ANY_ROLE, INTEGRATOR, METRICS_READERS } from '../../access/roles';
 import type { Role } from '../../store/tokens';
 
@@ -98,6 +100,8 @@ export const OPERATIONS: Operation[] = [
   },
 
   { method: 'get', path: '/api/me', summary: 'Who the token is: its name, role, profiles, and the operations it may call', tag: 'Access', query: meQuery, responses: { 200: meSchema }, problems: [400] },
+  list('/api/audit-events', 'The audit trail, oldest first: who changed or decided what, and the change', 'Audit', auditEventSchema, auditEventsListQuery),
+  { method: 'get', path: '/api/audit-events.csv', summary: 'The audit trail, every row, as CSV', tag: 'Audit', query: auditEventsCsvQuery, responses: { 200: 'text/csv' }, problems: [400] },
   { method: 'get', path: '/api/tokens', summary: 'The API tokens (never their secrets), revoked ones included', tag: 'Access', query: paginationSchema.strict(), responses: { 200: listOf(apiTokenSchema) }, problems: [400], roles: ADMIN },
   { method: 'post', path: '/api/tokens', summary: 'Create a token; its secret is in this answer only', tag: 'Access', body: tokenCreateBody, responses: { 201: createdTokenSchema }, problems: [400, 404, 409, 413, 415], roles: ADMIN },
   { method: 'delete', path: '/api/tokens/{tokenId}', summary: 'Revoke a token, at once', tag: 'Access', responses: { 204: null }, problems: [404], roles: ADMIN },

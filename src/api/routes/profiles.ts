@@ -8,6 +8,7 @@ import { createProfileSchema, paginationSchema, patchProfileSchema } from '../sc
 import { withOptionDefaults } from '../../profiles/options';
 import { profileParam } from './params';
 import { principalOf } from '../principal';
+import { recordAudit } from '../audit';
 import { assertUnlimited } from '../../access/roles';
 import { profileWorkflowId, type ProfileState } from '../../profiles/types';
 import {
@@ -161,6 +162,7 @@ export function profilesRouter(deps: ApiDeps): Router {
     const id = await profileParam(db, req);
     // Everything is checked before anything is written, so a rejected request changes nothing.
     const body = patchProfileSchema(now(), deps.analyzeActivityMaxDays).parse(req.body ?? {});
+    const viewBefore = await loadView(id);
     const before = (await getConnection(db, id))!;
     const problem = body.connection ? await connectionChangeProblem(before, body.connection) : null;
     if (problem) throw problem;
@@ -190,7 +192,9 @@ export function profilesRouter(deps: ApiDeps): Router {
     }
     // Last: the name is the one change no workflow has to agree to.
     if (body.displayName !== undefined) await setDisplayName(db, id, body.displayName);
-    res.json(await loadView(id));
+    const after = await loadView(id);
+    recordAudit(res, { before: viewBefore, after });
+    res.json(after);
   });
 
   router.delete('/profiles/:id', async (req, res) => {
@@ -199,6 +203,7 @@ export function profilesRouter(deps: ApiDeps): Router {
     if (children.length > 0) {
       throw conflict(`Profile ${id} lends its OAuth app to child connections (${children.join(', ')}); delete those first.`);
     }
+    recordAudit(res, { before: await loadView(id) });
     await handle(id).executeUpdate(deleteProfileUpdate);
     await deleteProfileRow(db, id);
     res.status(204).end();
@@ -207,19 +212,26 @@ export function profilesRouter(deps: ApiDeps): Router {
   router.post('/profiles/:id/validate', async (req, res) => {
     const id = await profileParam(db, req);
     const validation = await handle(id).executeUpdate(validateUpdate);
+    recordAudit(res, { after: { passed: validation.passed, checks: validation.checks.map((c) => ({ name: c.name, passed: c.passed })) } });
     res.json({ validation, profile: await loadView(id) });
   });
 
   router.post('/profiles/:id/publish', async (req, res) => {
     const id = await profileParam(db, req);
+    const before = (await loadView(id)).status;
     await handle(id).executeUpdate(publishUpdate);
-    res.json(await loadView(id));
+    const view = await loadView(id);
+    recordAudit(res, { before: { status: before }, after: { status: view.status, schedules: view.schedules } });
+    res.json(view);
   });
 
   router.post('/profiles/:id/unpublish', async (req, res) => {
     const id = await profileParam(db, req);
+    const before = (await loadView(id)).status;
     await handle(id).executeUpdate(unpublishUpdate);
-    res.json(await loadView(id));
+    const view = await loadView(id);
+    recordAudit(res, { before: { status: before }, after: { status: view.status, schedules: view.schedules } });
+    res.json(view);
   });
 
   return router;

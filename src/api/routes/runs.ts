@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
 import { conflict } from '../problem';
+import { principalOf } from '../principal';
 import { listBody, listQuerySchema, parseQuery, profileParam } from './params';
 import { acquireRunLease, jobResultView, listJobResults } from '../../store/jobs';
 import { getConnection, getProfileRow } from '../../store/profiles';
@@ -40,7 +41,7 @@ export function runsRouter(deps: ApiDeps): Router {
       return deps.temporal.workflow.start(runWorkflowType[job], {
         workflowId,
         taskQueue: deps.taskQueue,
-        args: [{ profileId, trigger: 'on_demand' }],
+        args: [{ profileId, trigger: 'on_demand', requestedBy: principalOf(res).name }],
         typedSearchAttributes: [
           { key: PROFILE_ID, value: profileId },
           { key: JOB_KIND, value: job },

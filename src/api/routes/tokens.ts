@@ -5,6 +5,7 @@ import { notFound } from '../problem';
 import { paginationSchema, uuidField } from '../schemas';
 import { listBody, parseQuery, uuidParam } from './params';
 import { principalOf } from '../principal';
+import { recordAudit } from '../audit';
 import { createApiToken } from '../../access/tokens';
 import { apiTokenView, listApiTokens, revokeApiToken, ROLES } from '../../store/tokens';
 
@@ -24,6 +25,7 @@ export function tokensRouter(deps: ApiDeps): Router {
     const body = tokenCreateBody.parse(req.body ?? {});
     const { row, token } = await createApiToken(deps.db, body, principalOf(res).name);
     const view = apiTokenView(row);
+    recordAudit(res, { objectType: 'token', objectId: row.id, after: view });
     res.status(201).location(`/api/tokens/${row.id}`).json({ ...view, token });
   });
 
@@ -36,6 +38,7 @@ export function tokensRouter(deps: ApiDeps): Router {
     const id = uuidParam(req, 'tokenId', 'Token');
     const before = await revokeApiToken(deps.db, id);
     if (!before) throw notFound(`Token ${id}`);
+    recordAudit(res, { objectType: 'token', objectId: id, before: apiTokenView(before) });
     res.status(204).end();
   });
 

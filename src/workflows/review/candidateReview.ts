@@ -51,12 +51,13 @@ export async function candidateReviewWorkflow(input: CandidateReviewInput): Prom
       return 'attention_required';
     }
     if (decision === 'approve') {
-      await shortActivities.settleCandidate({ candidateId: input.candidateId, state: 'closed_canceled', reason: 'Kept: the manager approved the request to keep the seat' });
+      await shortActivities.settleCandidate({ candidateId: input.candidateId, state: 'closed_canceled', reason: 'Kept: the manager approved the request to keep the seat', because: 'approved' });
       return 'kept';
     }
   }
   // Released, no answer by the deadline, or the manager rejected keeping it.
-  const { state } = await heartbeatingActivities(undefined).reclaimReviewedCandidate({ profileId: input.profileId, candidateId: input.candidateId });
+  const because = decision === 'release' ? 'released' : decision === 'reject' ? 'rejected' : 'deadline';
+  const { state } = await heartbeatingActivities(undefined).reclaimReviewedCandidate({ profileId: input.profileId, candidateId: input.candidateId, because });
   return outcomeOf(state);
 }
 

@@ -41,7 +41,7 @@ export async function refreshActivityWorkflow(input: RunInput): Promise<Counts> 
   if (settings.reclaimSubscriptions) {
     await executeChild(reclaimWorkflow, {
       workflowId: `${workflowInfo().workflowId}/reclaim`,
-      args: [{ profileId: input.profileId, trigger: 'after_activity', tuning: input.tuning }],
+      args: [{ profileId: input.profileId, trigger: 'after_activity', tuning: input.tuning, requestedBy: input.requestedBy }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       typedSearchAttributes: [
         { key: PROFILE_ID, value: input.profileId },

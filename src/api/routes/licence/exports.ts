@@ -50,7 +50,7 @@ function firstRows(stream: Readable): Promise<void> {
  * export, not memory). One read-only REPEATABLE READ transaction: no row is skipped or repeated while runs
  * write. The first rows are read before the headers go out, so a failure up to then is still a problem document.
  */
-async function streamCsv<R extends object, V extends object>(
+export async function streamCsv<R extends object, V extends object>(
   deps: ApiDeps,
   res: Response,
   p: { filename: string; columns: readonly (keyof V & string)[]; query: ListQuery; view: (row: R) => V },

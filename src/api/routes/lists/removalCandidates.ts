@@ -11,6 +11,7 @@ import { restoreWorkflowId } from '../../../workflows/review/restore';
 import { PROFILE_ID, JOB_KIND } from '../../../temporal/searchAttributes';
 import { HttpProblem, notFound } from '../../problem';
 import { DEFAULT_RESTORE } from '../../deps';
+import { recordAudit } from '../../audit';
 
 const isState = (s: string): s is CandidateState => (CANDIDATE_STATES as readonly string[]).includes(s);
 
@@ -69,7 +70,9 @@ export function removalCandidatesRouter(deps: ApiDeps): Router {
       const result = (await handle.result()) as { refused?: string };
       if (result.refused) throw new HttpProblem(502, 'Bad Gateway', `${result.refused}. The candidate stays reclaimed; try again, or add the person back in Asana.`);
     }
-    res.json(removalCandidateView((await getRemovalCandidate(db, profileId, candidateId))!));
+    const after = removalCandidateView((await getRemovalCandidate(db, profileId, candidateId))!);
+    recordAudit(res, { objectType: 'removal-candidate', before: { state: target.state }, after: { state: after.state, userGid: after.userGid, protectedUntil: after.protectedUntil } });
+    res.json(after);
   });
 
   return router;
