@@ -2,7 +2,7 @@
 // and the store refuses to edit history.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
-import { jobResults, runJob } from '../support/runs';
+import { jobResults } from '../support/runs';
 
 const scenario = { seed: 31, members: 30, guests: 0, viewOnly: 0, admins: 1, inactiveShare: 0.5, recentlyCreatedShare: 0, eventsPerUserPerDay: 1, days: 90, deactivatedMembers: 0 };
 
