@@ -5,6 +5,7 @@ import type { AsanaClients } from '../profiles/asanaClients';
 import { newerActivityCheck } from './newerActivity';
 import { countReclaimTargets, markDryRun, nextReclaimTargets, planReclaim, reclaimOutcome, type ReclaimPlan } from '../store/candidates';
 import { getProfileRow } from '../store/profiles';
+import { addJobCounts } from '../store/jobs';
 import { withOptionDefaults } from '../profiles/options';
 import { reclaimOne } from './reclaimOne';
 import { withAsanaFailures } from './asanaFailures';
@@ -17,6 +18,8 @@ export function createReclaimActivities(deps: { db: Db; asana: AsanaClients; met
       const profile = await getProfileRow(deps.db, input.profileId);
       const options = withOptionDefaults(profile?.options ?? {});
       const plan = await planReclaim(deps.db, { profileId: input.profileId, jobId: input.jobId, capPercent: options.reclaimCapPercent });
+      // The cap is the run's from now on: reclaims that come out of reviews meanwhile count against it too.
+      await addJobCounts(deps.db, input.jobId, { activeSeats: plan.activeSeats, cap: plan.cap, selected: plan.selected });
       if (options.reclaimDryRun) await markDryRun(deps.db, input);
       return { ...plan, dryRun: options.reclaimDryRun };
     },

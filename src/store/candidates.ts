@@ -192,7 +192,8 @@ export async function planReclaim(db: Db, p: { profileId: string; jobId: string;
       await tx.query(
         `UPDATE removal_candidates SET reclaim_job = $2, updated_at = now()
           WHERE id IN (SELECT id FROM removal_candidates WHERE profile_id = $1 AND state = 'ready'
-                        ORDER BY created_at, id LIMIT $3)`,
+                        -- People whose review ended waiting for a run go first: they were told the date.
+                        ORDER BY notified_at IS NULL, created_at, id LIMIT $3)`,
         [p.profileId, p.jobId, cap],
       );
     }
@@ -408,7 +409,9 @@ export async function handToReviews(db: Queryable, profileId: string): Promise<s
     `UPDATE removal_candidates rc SET state = 'awaiting_user', updated_at = now(),
             deadline_at = now() + r.days_before_auto_reclaim * interval '1 day'
        FROM reclamation_rules r
-      WHERE rc.profile_id = $1 AND rc.state = 'ready' AND r.id = rc.rule_id AND r.notify_user`,
+      WHERE rc.profile_id = $1 AND rc.state = 'ready' AND r.id = rc.rule_id AND r.notify_user
+        -- A person asked already, whose reclaim waits for a run (the cap, or reclaim switched off), is not asked again.
+        AND rc.notified_at IS NULL`,
     [profileId],
   );
   const waiting = await db.query<{ id: string }>(
@@ -428,6 +431,8 @@ export interface ReviewRow {
   deadline_at: Date | null;
   days_before_auto_reclaim: string;
   manager_email: string | null;
+  reminder_days_before: string[] | null;
+  state: CandidateState;
   organization: string;
 }
 
@@ -435,7 +440,7 @@ export interface ReviewRow {
 export async function loadReview(db: Queryable, candidateId: string): Promise<ReviewRow | null> {
   const rows = await db.query<ReviewRow>(
     `SELECT rc.id, rc.profile_id, rc.user_gid, s.name, s.email, rc.last_activity_at, rc.deadline_at,
-            r.days_before_auto_reclaim, r.manager_email, p.display_name AS organization
+            r.days_before_auto_reclaim, r.manager_email, r.reminder_days_before, rc.state, p.display_name AS organization
        FROM removal_candidates rc
        JOIN profiles p ON p.id = rc.profile_id
        LEFT JOIN subscriptions s ON s.profile_id = rc.profile_id AND s.user_gid = rc.user_gid
@@ -446,8 +451,62 @@ export async function loadReview(db: Queryable, candidateId: string): Promise<Re
   return rows[0] ?? null;
 }
 
-export async function markNotified(db: Queryable, candidateId: string): Promise<void> {
-  await db.query("UPDATE removal_candidates SET notified_at = now(), reason = 'Asked the person whether they still need the seat', updated_at = now() WHERE id = $1", [candidateId]);
+/** A reminder went out (counted, so a retried activity does not send it twice). */
+export async function markReminded(db: Queryable, candidateId: string, number: number): Promise<boolean> {
+  const rows = await db.query<{ id: string }>('UPDATE removal_candidates SET reminders_sent = $2, updated_at = now() WHERE id = $1 AND reminders_sent < $2 RETURNING id', [candidateId, number]);
+  return rows.length > 0;
+}
+
+export async function remindersSent(db: Queryable, candidateId: string): Promise<number> {
+  const rows = await db.query<{ n: number }>('SELECT reminders_sent AS n FROM removal_candidates WHERE id = $1', [candidateId]);
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * A review ended in a reclaim: it counts against the cap of the profile's newest planned reclaim run. Answers
+ * whether there is room (the candidate is then counted against that run) or the run and its cap when there is
+ * none. Before any reclaim run planned, there is no cap to count against yet, and the reclaim goes ahead.
+ */
+export async function claimReviewReclaim(db: Db, p: { profileId: string; candidateId: string }): Promise<{ granted: boolean; jobId: string | null; cap: number | null }> {
+  return db.withTransaction(async (tx) => {
+    await tx.query('SELECT 1 FROM profiles WHERE id = $1 FOR UPDATE', [p.profileId]);
+    const mine = await tx.query<{ job: string | null }>('SELECT review_reclaim_job AS job FROM removal_candidates WHERE id = $1', [p.candidateId]);
+    const jobs = await tx.query<{ id: string; cap: number }>(
+      `SELECT id, (counts->>'cap')::int AS cap FROM job_results
+        WHERE profile_id = $1 AND kind = 'reclaim' AND counts ? 'cap' ORDER BY started_at DESC, id LIMIT 1`,
+      [p.profileId],
+    );
+    const job = jobs[0];
+    if (!job) return { granted: true, jobId: null, cap: null };
+    // A retried activity finds its slot taken already.
+    if (mine[0]?.job === job.id) return { granted: true, jobId: job.id, cap: job.cap };
+    const used = await tx.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM removal_candidates WHERE profile_id = $1 AND (reclaim_job = $2 OR review_reclaim_job = $2)',
+      [p.profileId, job.id],
+    );
+    if (used[0]!.n >= job.cap) return { granted: false, jobId: job.id, cap: job.cap };
+    await tx.query('UPDATE removal_candidates SET review_reclaim_job = $2, updated_at = now() WHERE id = $1', [p.candidateId, job.id]);
+    return { granted: true, jobId: job.id, cap: job.cap };
+  });
+}
+
+/** The review's reclaim found the run's cap used: the candidate waits, `ready`, for the next reclaim run. */
+export async function waitForNextRun(db: Queryable, candidateId: string, cap: number): Promise<boolean> {
+  const rows = await db.query<{ id: string }>(
+    `UPDATE removal_candidates SET state = 'ready', updated_at = now(),
+            reason = format('The review ended in a reclaim on %s, but this run''s cap (%s seats) is used: it waits for the next reclaim run', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), $2::int)
+      WHERE id = $1 AND state = ANY($3) RETURNING id`,
+    [candidateId, cap, REVIEW_STATES],
+  );
+  return rows.length > 0;
+}
+
+/** The person was emailed; their time to answer runs until `deadline`. */
+export async function markNotified(db: Queryable, candidateId: string, deadline: Date): Promise<void> {
+  await db.query(
+    "UPDATE removal_candidates SET notified_at = now(), deadline_at = $2, reason = 'Asked the person whether they still need the seat', updated_at = now() WHERE id = $1",
+    [candidateId, deadline],
+  );
 }
 
 /** The person asked to keep the seat: the manager decides by `deadline`. */

@@ -148,6 +148,7 @@ export const reclamationRuleSchema = z
     thresholdDays: z.number().int(),
     notifyUser: z.boolean(),
     daysBeforeAutoReclaim: z.number(),
+    reminderDaysBefore: z.array(z.number()).nullable().describe('days before the deadline a reminder goes out; null: halfway and one day before'),
     managerEmail: z.string().nullable(),
     createdAt: timestamp,
     updatedAt: timestamp,

@@ -16,6 +16,13 @@ export const reclamationRulePatch = z
     /** How long the person has to answer; fractions of a day are allowed (at least about a second). */
     daysBeforeAutoReclaim: z.number().min(0.00001).max(365).optional(),
     managerEmail: z.email().nullable().optional(),
+    /** Reminders before the deadline, in days before it (fractions allowed); null: halfway and one day before. */
+    reminderDaysBefore: z
+      .array(z.number().min(0.00001).max(365))
+      .max(10)
+      .refine((l) => new Set(l).size === l.length, 'name each reminder once')
+      .nullable()
+      .optional(),
   })
   .strict();
 
