@@ -12,11 +12,12 @@ type Doc = { paths: Record<string, Record<string, { 'x-roles'?: string[]; securi
 
 let h: Harness;
 let doc: Doc;
+const logLines: string[] = [];
 const ids: Record<string, string> = {};
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  h = await startHarness({ scenario: { seed: 17, members: 20, guests: 2, viewOnly: 1, admins: 1, inactiveShare: 0.4, recentlyCreatedShare: 0, days: 90 } });
+  h = await startHarness({ logLines, scenario: { seed: 17, members: 20, guests: 2, viewOnly: 1, admins: 1, inactiveShare: 0.4, recentlyCreatedShare: 0, days: 90 } });
   doc = (await (await fetch(`${h.apiUrl}/api/openapi.json`)).json()) as Doc;
   ids.id = await readyProfile(h, { reclaimSubscriptions: false });
   ids.other = await readyProfile(h, { reclaimSubscriptions: false });
@@ -140,4 +141,15 @@ describe('roles', () => {
     const listed = (await h.api('GET', '/api/tokens')).body.items.find((t: { name: string }) => t.name === 'shell-ops');
     expect(listed.createdBy).toBe('cli');
   }, 60_000);
+
+  it('never writes a token secret to the log or the database', async () => {
+    const secrets = Object.values(tokens).map((t) => t.slice('lmt_'.length + 33));
+    expect(secrets.every((s) => s.length === 43)).toBe(true);
+    const logged = logLines.join('\n');
+    for (const secret of secrets) expect(logged).not.toContain(secret);
+    const stored = JSON.stringify(await h.db.query('SELECT * FROM api_tokens'));
+    for (const secret of secrets) expect(stored).not.toContain(secret);
+    const trail = JSON.stringify(await h.db.query('SELECT * FROM audit_events'));
+    for (const secret of [...secrets, h.apiToken]) expect(trail).not.toContain(secret);
+  });
 });
