@@ -27,7 +27,7 @@ export function actionOf(method: string, template: string): string {
 /**
  * Records every state-changing request that succeeded (a refused one changed nothing), before its answer
  * leaves: who (the token's name), what (action, profile, object) and the change (the route's before/after, or
- * the request body), secrets removed.
+ * the object it answered, or the request body), secrets removed.
  */
 export function auditChanges(db: Db, logger: Logger): RequestHandler {
   return (req, res, next) => {
@@ -54,7 +54,8 @@ export function auditChanges(db: Db, logger: Logger): RequestHandler {
         profileId: params.id ?? (template === '/api/profiles' && typeof answered?.id === 'string' ? answered.id : null),
         objectType: template.split('/').filter((s) => s && !s.startsWith('{')).pop() ?? null,
         objectId: lastParam(params) ?? (typeof answered?.id === 'string' ? answered.id : null),
-        after: req.method === 'DELETE' ? null : (req.body ?? null),
+        // What the route answered is the object after the change; without an answer, what was asked.
+        after: req.method === 'DELETE' ? null : (answered ?? req.body ?? null),
         ...extra,
       };
       appendAuditEvent(db, event)
