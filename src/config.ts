@@ -42,6 +42,8 @@ const environmentSchema = z.object({
   /** Where the Temporal SDK's own Prometheus exporter listens (on loopback; its metrics are appended to /metrics); 0: off. */
   TEMPORAL_SDK_METRICS_PORT: port(9465, 0),
   ANALYZE_ACTIVITY_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(60),
+  RESTORE_WINDOW_DAYS: z.coerce.number().positive().max(3650).default(30),
+  RESTORE_PROTECTION_DAYS: z.coerce.number().positive().max(3650).default(90),
 });
 
 type Environment = z.output<typeof environmentSchema>;
@@ -91,6 +93,8 @@ function configSchema(role: Role) {
       dataDir: path.resolve(e.DATA_DIR),
       embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,
       analyzeActivityMaxDays: e.ANALYZE_ACTIVITY_MAX_DAYS,
+      /** How long after a removal a reclaim can be undone, and how long the restored person is then protected. */
+      restore: { windowDays: e.RESTORE_WINDOW_DAYS, protectionDays: e.RESTORE_PROTECTION_DAYS },
       metricsPort: e.METRICS_PORT,
       sdkMetricsPort: e.TEMPORAL_SDK_METRICS_PORT,
     }));

@@ -97,6 +97,7 @@ export function apiDeps(s: Services): ApiDeps {
     publicBaseUrl: s.config.publicBaseUrl,
     defaultAsanaBaseUrl: s.config.asanaBaseUrl ?? ASANA_CLOUD,
     analyzeActivityMaxDays: s.config.analyzeActivityMaxDays,
+    restore: s.config.restore,
     logger: s.logger,
     linkSigner: s.linkSigner,
     metrics: s.metrics,

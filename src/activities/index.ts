@@ -7,6 +7,7 @@ import { createStoriesActivities } from './storiesActivities';
 import { createReclaimActivities } from './reclaimActivities';
 import { createReviewActivities, type Notifications } from './reviewActivities';
 import { createReconcileActivities } from './reconcileActivities';
+import { createRestoreActivities } from './restoreActivities';
 
 export type ActivityDeps = ProfileActivityDeps & { notifications?: Notifications };
 
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReclaimActivities(deps),
     ...createReviewActivities(deps),
     ...createReconcileActivities(deps),
+    ...createRestoreActivities(deps),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Metrics } from '../metrics';
 import { acquireRunLease, finishJobResult, releaseRunLease, startJobResult, type FinishedStatus, type LeaseOutcome } from '../store/jobs';
 import type { Counts, JobKind, JobTrigger } from '../runs/types';
 import { getProfileRow } from '../store/profiles';
+import { appendAuditEvent } from '../store/audit';
 import { withOptionDefaults } from '../profiles/options';
 import { workflowIsRunning } from '../temporal/workflowStatus';
 
@@ -29,8 +30,19 @@ export function createJobActivities(deps: { db: Db; temporal: Client; metrics?: 
       return startJobResult(deps.db, input);
     },
 
-    async finishJob(input: { jobId: string; status: FinishedStatus; counts: Counts; error?: string | null }): Promise<void> {
+    /** Completes the job result, and records how the run ended in the audit trail (with who asked for it). */
+    async finishJob(input: { jobId: string; status: FinishedStatus; counts: Counts; error?: string | null; profileId?: string; kind?: JobKind; actor?: string }): Promise<void> {
       const finished = await finishJobResult(deps.db, input.jobId, input);
+      if (finished && input.actor && input.profileId) {
+        await appendAuditEvent(deps.db, {
+          actor: input.actor,
+          action: `run.${input.kind ?? finished.kind}.${input.status}`,
+          profileId: input.profileId,
+          objectType: 'job',
+          objectId: input.jobId,
+          after: { counts: input.counts, error: input.error ?? null },
+        }, { once: true });
+      }
       if (finished && deps.metrics) {
         deps.metrics.runs.inc({ kind: finished.kind, outcome: input.status });
         deps.metrics.runDuration.observe({ kind: finished.kind, outcome: input.status }, finished.seconds);

@@ -4,6 +4,7 @@ import { AsanaApiError } from '../asana/errors';
 import type { AsanaClient } from '../asana/client';
 import { closeCandidate, markRemovalRequested, type ClosingState, type ReclaimTarget } from '../store/candidates';
 import type { NewerActivity } from './newerActivity';
+import { appendAuditEvent } from '../store/audit';
 
 /**
  * One candidate, safely: nothing is removed twice. The request is marked before `removeUser` is sent; a
@@ -19,10 +20,18 @@ export async function reclaimOne(p: {
   /** Asks Asana for activity newer than the candidate's; null when Asana cannot be asked (then only the database is). */
   newerActivity: NewerActivity | null;
   metrics?: Metrics;
+  /** Who the audit trail names for this decision. */
+  actor: string;
 }): Promise<void> {
   const { db, asana, target } = p;
-  const close = (state: ClosingState, reason: string) =>
-    closeCandidate(db, { profileId: p.profileId, candidateId: target.id, userGid: target.userGid, state, reason });
+  const close = async (state: ClosingState, reason: string) => {
+    await closeCandidate(db, { profileId: p.profileId, candidateId: target.id, userGid: target.userGid, state, reason });
+    await appendAuditEvent(
+      db,
+      { actor: p.actor, action: `candidate.${state}`, profileId: p.profileId, objectType: 'removal-candidate', objectId: target.id, after: { state, reason, userGid: target.userGid } },
+      { once: true },
+    );
+  };
 
   if (target.stopReason) return close(target.stopReason.state, target.stopReason.reason);
 
@@ -50,7 +59,8 @@ export async function reclaimOne(p: {
   return close('closed_complete', 'Removed from the organization; the seat is free');
 }
 
-async function isMember(asana: AsanaClient, workspaceGid: string, userGid: string): Promise<boolean> {
+/** Whether the person is an active member of the workspace now, as Asana says. */
+export async function isMember(asana: AsanaClient, workspaceGid: string, userGid: string): Promise<boolean> {
   try {
     const memberships = await asana.getUserWorkspaceMemberships(userGid, ['workspace', 'is_active']);
     return memberships.some((m) => m.workspace?.gid === workspaceGid && m.is_active !== false);

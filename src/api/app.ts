@@ -1,6 +1,11 @@
 import express from 'express';
 import type { ApiDeps } from './deps';
-import { requireBearerToken } from './auth';
+import { requireBearerToken, requireRole } from './auth';
+import { createTokenChecker } from '../access/tokens';
+import { tokensRouter } from './routes/tokens';
+import { meRouter } from './routes/me';
+import { auditChanges } from './audit';
+import { auditRouter } from './routes/audit';
 import { notFound, problemHandler, sendProblem } from './problem';
 import { profilesRouter } from './routes/profiles';
 import { authorizeRouter, oauthRedirectRouter } from './routes/oauth';
@@ -16,7 +21,7 @@ import { jsonBodyGuards, pathAndQueryGuard } from './requestGuards';
 import { consoleSessions } from './console/sessions';
 import { consoleAssetsRouter } from './console/assets';
 
-/** The control API: `/api/**` behind the bearer token, the OAuth redirect Asana sends browsers to, and the console at `/`. */
+/** The control API: `/api/**` behind the bearer token and its role, the OAuth redirect Asana sends browsers to, and the console at `/`. */
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -24,18 +29,24 @@ export function createApp(deps: ApiDeps): express.Express {
   if (deps.metrics) app.use(measureRequests(deps.metrics));
   app.use(healthRouter(deps));
   // Counts of runs, people and requests: for the operator's Prometheus, which sends the token too.
-  if (deps.metrics) app.get('/metrics', requireBearerToken(deps.apiToken), metricsHandler(deps.metrics));
+  const checkToken = createTokenChecker(deps.db, deps.apiToken);
+  if (deps.metrics) app.get('/metrics', requireBearerToken(checkToken), requireRole(), metricsHandler(deps.metrics));
   app.use(pathAndQueryGuard);
   app.use(openApiRouter());
   app.use(oauthRedirectRouter(deps));
   app.use(candidateActionsRouter(deps));
 
   const api = express.Router();
-  const bearerCheck = requireBearerToken(deps.apiToken);
+  const bearerCheck = requireBearerToken(checkToken);
   // The console's session stands in for a missing Authorization header; the token check below stays the only one.
   api.use(consoleSessions(deps, bearerCheck));
   api.use(bearerCheck);
+  api.use(requireRole());
   api.use(jsonBodyGuards());
+  api.use(auditChanges(deps.db, deps.logger));
+  api.use(auditRouter(deps));
+  api.use(meRouter());
+  api.use(tokensRouter(deps));
   api.use(profilesRouter(deps));
   api.use(authorizeRouter(deps));
   api.use(scheduledJobsRouter(deps));

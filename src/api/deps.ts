@@ -20,7 +20,11 @@ export interface ApiDeps {
   /** Verifies the keep / release / approve / reject links of notify-and-wait emails. */
   linkSigner?: LinkSigner;
   now?: () => Date;
+  /** How long after a removal a reclaim can be undone, and how long the restored person is protected. */
+  restore?: { windowDays: number; protectionDays: number };
   metrics?: Metrics;
   /** The Temporal Web UI and namespace the console links runs to, when known. */
   temporalUi?: { url: string; namespace: string };
 }
+
+export const DEFAULT_RESTORE = { windowDays: 30, protectionDays: 90 };

@@ -4,6 +4,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUp
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from '../logger';
 import { INVALID_INPUT, INVALID_TRANSITION } from '../workflows/profile/definitions';
+import { RuleViolation } from '../errors';
 
 /** An RFC 9457 problem the API answers with; `detail` says what the caller can do about it. */
 export class HttpProblem extends Error {
@@ -47,6 +48,7 @@ export function sendProblem(res: Response, problem: HttpProblem): void {
 /** Translates every error once, at the edge: known kinds become 4xx problems, the rest a bare 500. */
 export function toProblem(err: unknown): HttpProblem | null {
   if (err instanceof HttpProblem) return err;
+  if (err instanceof RuleViolation) return ruleProblem(err);
   if (err instanceof ZodError) {
     const fields = err.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
     return badRequest(fields.map((f) => `${f.field}: ${f.message}`).join('; '), { errors: fields });
@@ -62,6 +64,21 @@ export function toProblem(err: unknown): HttpProblem | null {
     if (err.cause.type === INVALID_INPUT) return badRequest(err.cause.message);
   }
   return databaseProblem(err);
+}
+
+/** A rule the request broke, in its HTTP words. */
+function ruleProblem(err: RuleViolation): HttpProblem {
+  const { field, ...extras } = err.details as { field?: string };
+  switch (err.kind) {
+    case 'forbidden':
+      return new HttpProblem(403, 'Forbidden', err.message, extras);
+    case 'not_found':
+      return new HttpProblem(404, 'Not Found', err.message, extras);
+    case 'conflict':
+      return conflict(err.message, extras);
+    case 'invalid':
+      return badRequest(err.message, field ? { ...extras, errors: [{ field, message: err.message.replace(/^[^:]+: /, '') }] } : extras);
+  }
 }
 
 /** What the body parser and the router refuse (http-errors with a 4xx status): too large, wrong charset, bad encoding. */

@@ -234,6 +234,15 @@ export class AsanaClient {
     });
   }
 
+  /** Adds the user (back) to the workspace or organization (the caller must be an admin). */
+  async addUser(workspaceGid: string, userGid: string): Promise<void> {
+    await this.request({
+      method: 'POST',
+      path: `/workspaces/${seg(workspaceGid)}/addUser`,
+      body: { data: { user: userGid } },
+    });
+  }
+
   /** Short lists (a user's workspaces) read whole. */
   private async collect<T>(path: string, query: Query): Promise<T[]> {
     const out: T[] = [];

@@ -26,6 +26,16 @@ export interface LocalDatabase {
 const urlOf = (user: string, password: string, port: number, database: string) =>
   `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 
+/**
+ * The service's connection string to the embedded PostgreSQL of a running `npm start` (for shell tools such as
+ * `npm run tokens`); null when this data folder has none.
+ */
+export function runningLocalDatabaseUrl(dataDir: string, port: number): string | null {
+  const file = path.join(dataDir, SERVICE_PASSWORD_FILE);
+  if (!fs.existsSync(file)) return null;
+  return urlOf(SERVICE_ROLE, fs.readFileSync(file, 'utf8').trim(), port, SERVICE_DATABASE);
+}
+
 export async function startLocalDatabase(opts: { dataDir: string; port: number; logger: Logger; supervise: Supervision }): Promise<LocalDatabase> {
   const { dataDir, port, logger } = opts;
   const dir = path.join(dataDir, 'postgres');

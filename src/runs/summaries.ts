@@ -27,6 +27,10 @@ export function reviewSummary(displayName: string): string {
   return `Notify and wait for a removal candidate — ${oneLine(displayName)}`;
 }
 
+export function restoreSummary(displayName: string): string {
+  return `Restore a reclaimed seat — ${oneLine(displayName)}`;
+}
+
 /** One line per activity type; the UI shows it on each scheduled activity. */
 export const ACTIVITY_SUMMARIES: Record<string, string> = {
   startJob: 'Record the job result as running',
@@ -49,7 +53,9 @@ export const ACTIVITY_SUMMARIES: Record<string, string> = {
   reconcileLicences: 'Compute the licence position of every model',
   notifyCandidateUser: 'E-mail the person whose seat is to be reclaimed',
   requestManagerApproval: 'E-mail the manager to approve keeping the seat',
+  remindCandidate: 'Remind the person (or the manager) before the deadline',
   settleCandidate: 'Record how the review ended',
+  restoreCandidate: 'Add the reclaimed person back to the organization (addUser, once)',
   validateConnection: 'Check the connection against Asana',
   saveProfileState: 'Save the profile’s state',
   ensureSchedules: 'Create the profile’s schedules',

@@ -22,7 +22,12 @@ export interface RunInput {
   profileId: string;
   trigger?: JobTrigger;
   tuning?: RunTuning;
+  /** Who asked for the run (the token's name, for the audit trail); unset: its schedule. */
+  requestedBy?: string;
 }
+
+/** Who the audit trail names for what a run decides. */
+export const runActor = (input: { requestedBy?: string }): string => input.requestedBy ?? 'schedule';
 
 /** Counts a run reports; never lists of users (payloads stay small whatever the organization's size). */
 export type Counts = Record<string, number>;

@@ -2,11 +2,11 @@
 // that reads or writes `removal_candidates` and `action_links`, and the home of the candidate states.
 import type { Db, Queryable } from '../db/pool';
 import { camelRow, pagedList, Where, type ListQuery, type Page, type Paged } from '../db/sql';
-import { countActiveSubscriptions, endSubscription } from './subscriptions';
+import { countActiveSubscriptions, endSubscription, reactivateSubscription } from './subscriptions';
 import { NOT_RECLAIMABLE } from './rules';
 
 /** The states of the `removal_candidates.state` CHECK, open ones first. */
-export const CANDIDATE_STATES = ['ready', 'attention_required', 'awaiting_user', 'awaiting_approval', 'closed_complete', 'closed_skipped', 'closed_canceled'] as const;
+export const CANDIDATE_STATES = ['ready', 'attention_required', 'awaiting_user', 'awaiting_approval', 'closed_complete', 'closed_skipped', 'closed_canceled', 'restored'] as const;
 export type CandidateState = (typeof CANDIDATE_STATES)[number];
 /** States of a candidate still to be decided: counted as potential savings, and re-checked by each analysis. */
 export const OPEN_STATES = ['ready', 'attention_required', 'awaiting_user', 'awaiting_approval'] as const satisfies readonly CandidateState[];
@@ -27,8 +27,12 @@ export interface AnalysisCounts {
   activityUnavailable: number;
 }
 
-// A subscription (alias s) the analysis never makes a candidate of; conn is its profile's connection.
-const EXCLUDED = NOT_RECLAIMABLE('s', 'conn');
+/** SQL: the subscription aliased `s` belongs to a person restored after a reclaim, still in their grace period. */
+const PROTECTED = (s: string) => `EXISTS (SELECT 1 FROM removal_candidates pr WHERE pr.profile_id = ${s}.profile_id AND pr.user_gid = ${s}.user_gid
+                                     AND pr.state = 'restored' AND pr.protected_until > now())`;
+
+// A subscription (alias s) never made a candidate of nor reclaimed; conn is its profile's connection.
+const EXCLUDED = `(${NOT_RECLAIMABLE('s', 'conn')} OR ${PROTECTED('s')})`;
 
 /**
  * Turns last activity into removal candidates, per active rule. "No signal is not inactivity": with
@@ -134,6 +138,9 @@ export interface RemovalCandidateRow {
   updated_at: Date;
   closed_at: Date | null;
   dry_run_at: Date | null;
+  restored_at: Date | null;
+  /** A restored person is not reclaimed again until then. */
+  protected_until: Date | null;
 }
 
 export function removalCandidatesQuery(profileId: string, f: CandidateFilters): ListQuery {
@@ -145,7 +152,7 @@ export function removalCandidatesQuery(profileId: string, f: CandidateFilters): 
   // Left join: a candidate stays listed even if its subscription row is missing.
   const select = `
     SELECT c.id, c.user_gid, s.name, s.email, c.rule_id, c.model_id, c.state, c.reason, c.last_activity_at,
-           c.created_at, c.updated_at, c.closed_at, c.dry_run_at
+           c.created_at, c.updated_at, c.closed_at, c.dry_run_at, c.restored_at, c.protected_until
       FROM removal_candidates c
       LEFT JOIN subscriptions s ON s.profile_id = c.profile_id AND s.user_gid = c.user_gid
      WHERE ${w.sql}`;
@@ -185,7 +192,8 @@ export async function planReclaim(db: Db, p: { profileId: string; jobId: string;
       await tx.query(
         `UPDATE removal_candidates SET reclaim_job = $2, updated_at = now()
           WHERE id IN (SELECT id FROM removal_candidates WHERE profile_id = $1 AND state = 'ready'
-                        ORDER BY created_at, id LIMIT $3)`,
+                        -- People whose review ended waiting for a run go first: they were told the date.
+                        ORDER BY notified_at IS NULL, created_at, id LIMIT $3)`,
         [p.profileId, p.jobId, cap],
       );
     }
@@ -224,7 +232,7 @@ interface TargetRow {
 // A candidate with what the database says about it now; `where` narrows it (parameters from $2).
 const TARGETS = (where: string) => `
   SELECT rc.id, rc.user_gid, s.email, rc.last_activity_at, rc.removal_requested_at, s.status AS sub_status,
-         ${NOT_RECLAIMABLE('s', 'conn')} AS excluded,
+         ${EXCLUDED} AS excluded,
          CASE WHEN a.last_activity_at > COALESCE(rc.last_activity_at, '-infinity') THEN a.last_activity_at END AS newer_activity,
          r.active AS rule_active
     FROM removal_candidates rc
@@ -326,6 +334,56 @@ export async function reviewsOfProfile(db: Queryable, profileId: string): Promis
   return rows.map((r) => r.id);
 }
 
+// ---- restore (undo a reclaim) ----
+
+export interface RestoreTarget {
+  id: string;
+  profileId: string;
+  userGid: string;
+  state: CandidateState;
+  closedAt: Date | null;
+  restoreRequestedAt: Date | null;
+}
+
+export async function getRestoreTarget(db: Queryable, profileId: string, candidateId: string): Promise<RestoreTarget | null> {
+  const rows = await db.query<{ id: string; profile_id: string; user_gid: string; state: CandidateState; closed_at: Date | null; restore_requested_at: Date | null }>(
+    'SELECT id, profile_id, user_gid, state, closed_at, restore_requested_at FROM removal_candidates WHERE profile_id = $1 AND id = $2',
+    [profileId, candidateId],
+  );
+  const r = rows[0];
+  return r ? { id: r.id, profileId: r.profile_id, userGid: r.user_gid, state: r.state, closedAt: r.closed_at, restoreRequestedAt: r.restore_requested_at } : null;
+}
+
+export async function getRemovalCandidate(db: Queryable, profileId: string, candidateId: string): Promise<RemovalCandidateRow | null> {
+  const q = removalCandidatesQuery(profileId, {});
+  const rows = await db.query<RemovalCandidateRow>(`${q.select} AND c.id = $${q.params.length + 1}`, [...q.params, candidateId]);
+  return rows[0] ?? null;
+}
+
+/** Committed before addUser is sent: a retry that finds it set asks Asana whether the person is back already. */
+export async function markRestoreRequested(db: Queryable, candidateId: string): Promise<void> {
+  await db.query("UPDATE removal_candidates SET restore_requested_at = now(), updated_at = now() WHERE id = $1 AND state = 'closed_complete' AND restore_requested_at IS NULL", [candidateId]);
+}
+
+/** Asana refused to add the person back: the candidate stays reclaimed, ready to be tried again. */
+export async function clearRestoreRequested(db: Queryable, candidateId: string): Promise<void> {
+  await db.query("UPDATE removal_candidates SET restore_requested_at = NULL, updated_at = now() WHERE id = $1 AND state = 'closed_complete'", [candidateId]);
+}
+
+/** The person is a member again: the candidate is `restored`, protected for `protectionDays`, the seat active again. */
+export async function markRestored(db: Db, p: { profileId: string; candidateId: string; userGid: string; protectionDays: number }): Promise<void> {
+  await db.withTransaction(async (tx) => {
+    const rows = await tx.query<{ id: string }>(
+      `UPDATE removal_candidates SET state = 'restored', restored_at = now(), protected_until = now() + $2 * interval '1 day',
+              reason = format('Restored: added back to the organization; not reclaimed again before %s', to_char((now() + $2 * interval '1 day') AT TIME ZONE 'UTC', 'YYYY-MM-DD')),
+              updated_at = now()
+        WHERE id = $1 AND state = 'closed_complete' RETURNING id`,
+      [p.candidateId, p.protectionDays],
+    );
+    if (rows.length > 0) await reactivateSubscription(tx, p.profileId, p.userGid);
+  });
+}
+
 // ---- reviews (notify and wait) ----
 
 /** Without a mail server, the `ready` candidates of notify-first rules wait for an operator instead. */
@@ -351,7 +409,9 @@ export async function handToReviews(db: Queryable, profileId: string): Promise<s
     `UPDATE removal_candidates rc SET state = 'awaiting_user', updated_at = now(),
             deadline_at = now() + r.days_before_auto_reclaim * interval '1 day'
        FROM reclamation_rules r
-      WHERE rc.profile_id = $1 AND rc.state = 'ready' AND r.id = rc.rule_id AND r.notify_user`,
+      WHERE rc.profile_id = $1 AND rc.state = 'ready' AND r.id = rc.rule_id AND r.notify_user
+        -- A person asked already, whose reclaim waits for a run (the cap, or reclaim switched off), is not asked again.
+        AND rc.notified_at IS NULL`,
     [profileId],
   );
   const waiting = await db.query<{ id: string }>(
@@ -371,6 +431,8 @@ export interface ReviewRow {
   deadline_at: Date | null;
   days_before_auto_reclaim: string;
   manager_email: string | null;
+  reminder_days_before: string[] | null;
+  state: CandidateState;
   organization: string;
 }
 
@@ -378,7 +440,7 @@ export interface ReviewRow {
 export async function loadReview(db: Queryable, candidateId: string): Promise<ReviewRow | null> {
   const rows = await db.query<ReviewRow>(
     `SELECT rc.id, rc.profile_id, rc.user_gid, s.name, s.email, rc.last_activity_at, rc.deadline_at,
-            r.days_before_auto_reclaim, r.manager_email, p.display_name AS organization
+            r.days_before_auto_reclaim, r.manager_email, r.reminder_days_before, rc.state, p.display_name AS organization
        FROM removal_candidates rc
        JOIN profiles p ON p.id = rc.profile_id
        LEFT JOIN subscriptions s ON s.profile_id = rc.profile_id AND s.user_gid = rc.user_gid
@@ -389,8 +451,62 @@ export async function loadReview(db: Queryable, candidateId: string): Promise<Re
   return rows[0] ?? null;
 }
 
-export async function markNotified(db: Queryable, candidateId: string): Promise<void> {
-  await db.query("UPDATE removal_candidates SET notified_at = now(), reason = 'Asked the person whether they still need the seat', updated_at = now() WHERE id = $1", [candidateId]);
+/** A reminder went out (counted, so a retried activity does not send it twice). */
+export async function markReminded(db: Queryable, candidateId: string, number: number): Promise<boolean> {
+  const rows = await db.query<{ id: string }>('UPDATE removal_candidates SET reminders_sent = $2, updated_at = now() WHERE id = $1 AND reminders_sent < $2 RETURNING id', [candidateId, number]);
+  return rows.length > 0;
+}
+
+export async function remindersSent(db: Queryable, candidateId: string): Promise<number> {
+  const rows = await db.query<{ n: number }>('SELECT reminders_sent AS n FROM removal_candidates WHERE id = $1', [candidateId]);
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * A review ended in a reclaim: it counts against the cap of the profile's newest planned reclaim run. Answers
+ * whether there is room (the candidate is then counted against that run) or the run and its cap when there is
+ * none. Before any reclaim run planned, there is no cap to count against yet, and the reclaim goes ahead.
+ */
+export async function claimReviewReclaim(db: Db, p: { profileId: string; candidateId: string }): Promise<{ granted: boolean; jobId: string | null; cap: number | null }> {
+  return db.withTransaction(async (tx) => {
+    await tx.query('SELECT 1 FROM profiles WHERE id = $1 FOR UPDATE', [p.profileId]);
+    const mine = await tx.query<{ job: string | null }>('SELECT review_reclaim_job AS job FROM removal_candidates WHERE id = $1', [p.candidateId]);
+    const jobs = await tx.query<{ id: string; cap: number }>(
+      `SELECT id, (counts->>'cap')::int AS cap FROM job_results
+        WHERE profile_id = $1 AND kind = 'reclaim' AND counts ? 'cap' ORDER BY started_at DESC, id LIMIT 1`,
+      [p.profileId],
+    );
+    const job = jobs[0];
+    if (!job) return { granted: true, jobId: null, cap: null };
+    // A retried activity finds its slot taken already.
+    if (mine[0]?.job === job.id) return { granted: true, jobId: job.id, cap: job.cap };
+    const used = await tx.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM removal_candidates WHERE profile_id = $1 AND (reclaim_job = $2 OR review_reclaim_job = $2)',
+      [p.profileId, job.id],
+    );
+    if (used[0]!.n >= job.cap) return { granted: false, jobId: job.id, cap: job.cap };
+    await tx.query('UPDATE removal_candidates SET review_reclaim_job = $2, updated_at = now() WHERE id = $1', [p.candidateId, job.id]);
+    return { granted: true, jobId: job.id, cap: job.cap };
+  });
+}
+
+/** The review's reclaim found the run's cap used: the candidate waits, `ready`, for the next reclaim run. */
+export async function waitForNextRun(db: Queryable, candidateId: string, cap: number): Promise<boolean> {
+  const rows = await db.query<{ id: string }>(
+    `UPDATE removal_candidates SET state = 'ready', updated_at = now(),
+            reason = format('The review ended in a reclaim on %s, but this run''s cap (%s seats) is used: it waits for the next reclaim run', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), $2::int)
+      WHERE id = $1 AND state = ANY($3) RETURNING id`,
+    [candidateId, cap, REVIEW_STATES],
+  );
+  return rows.length > 0;
+}
+
+/** The person was emailed; their time to answer runs until `deadline`. */
+export async function markNotified(db: Queryable, candidateId: string, deadline: Date): Promise<void> {
+  await db.query(
+    "UPDATE removal_candidates SET notified_at = now(), deadline_at = $2, reason = 'Asked the person whether they still need the seat', updated_at = now() WHERE id = $1",
+    [candidateId, deadline],
+  );
 }
 
 /** The person asked to keep the seat: the manager decides by `deadline`. */

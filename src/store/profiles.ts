@@ -64,12 +64,13 @@ export async function getProfileRow(db: Queryable, id: string): Promise<ProfileR
   return rows[0] ?? null;
 }
 
-export async function listProfileRows(db: Queryable, limit: number, offset: number): Promise<{ rows: ProfileRow[]; total: number }> {
+/** A page of profiles; `onlyIds` (a token limited to some profiles) narrows it to those. */
+export async function listProfileRows(db: Queryable, limit: number, offset: number, onlyIds: string[] | null = null): Promise<{ rows: ProfileRow[]; total: number }> {
   const rows = await db.query<ProfileRow & { total: number }>(
-    'SELECT *, count(*) OVER () AS total FROM profiles ORDER BY created_at, id LIMIT $1 OFFSET $2',
-    [limit, offset],
+    'SELECT *, count(*) OVER () AS total FROM profiles WHERE ($3::uuid[] IS NULL OR id = ANY($3)) ORDER BY created_at, id LIMIT $1 OFFSET $2',
+    [limit, offset, onlyIds],
   );
-  const total = rows[0]?.total ?? (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM profiles'))[0]!.n;
+  const total = rows[0]?.total ?? (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM profiles WHERE ($1::uuid[] IS NULL OR id = ANY($1))', [onlyIds]))[0]!.n;
   return { rows, total };
 }
 

@@ -34,6 +34,7 @@ export interface ReclamationRuleRow {
   notify_user: boolean;
   days_before_auto_reclaim: string;
   manager_email: string | null;
+  reminder_days_before: string[] | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -45,11 +46,13 @@ export interface ReclamationRuleChange {
   daysBeforeAutoReclaim?: number;
   /** null clears it (the profile's manager address applies then). */
   managerEmail?: string | null;
+  /** Days before the deadline a reminder goes out; null: the default (halfway, and one day before). */
+  reminderDaysBefore?: number[] | null;
 }
 
 const SELECT_RULES = `
   SELECT r.id, r.model_id, m.edition, r.active, r.threshold_days, r.notify_user, r.days_before_auto_reclaim, r.manager_email,
-         r.created_at, r.updated_at
+         r.reminder_days_before, r.created_at, r.updated_at
     FROM reclamation_rules r
     JOIN software_models m ON m.id = r.model_id
    WHERE r.profile_id = $1`;
@@ -72,6 +75,7 @@ export async function updateReclamationRule(db: Queryable, profileId: string, ru
         notify_user = COALESCE($5, notify_user),
         days_before_auto_reclaim = COALESCE($6, days_before_auto_reclaim),
         manager_email = CASE WHEN $7 THEN $8 ELSE manager_email END,
+        reminder_days_before = CASE WHEN $9 THEN $10::numeric[] ELSE reminder_days_before END,
         updated_at = now()
       WHERE profile_id = $1 AND id = $2 RETURNING id`,
     [
@@ -83,6 +87,8 @@ export async function updateReclamationRule(db: Queryable, profileId: string, ru
       change.daysBeforeAutoReclaim ?? null,
       change.managerEmail !== undefined,
       change.managerEmail ?? null,
+      change.reminderDaysBefore !== undefined,
+      change.reminderDaysBefore ?? null,
     ],
   );
   return rows.length > 0;
@@ -98,6 +104,7 @@ export function reclamationRuleView(r: ReclamationRuleRow) {
     notifyUser: r.notify_user,
     daysBeforeAutoReclaim: Number(r.days_before_auto_reclaim),
     managerEmail: r.manager_email,
+    reminderDaysBefore: r.reminder_days_before ? r.reminder_days_before.map(Number) : null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

@@ -157,6 +157,11 @@ export async function endSubscription(db: Queryable, profileId: string, userGid:
   ]);
 }
 
+/** A person added back to the organization holds their seat again (until a download says otherwise). */
+export async function reactivateSubscription(db: Queryable, profileId: string, userGid: string): Promise<void> {
+  await db.query("UPDATE subscriptions SET status = 'active', ended_at = NULL, last_seen_at = now() WHERE profile_id = $1 AND user_gid = $2", [profileId, userGid]);
+}
+
 /** Active seats of the profile (what the reclaim cap is a share of). */
 export async function countActiveSubscriptions(db: Queryable, profileId: string): Promise<number> {
   const rows = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM subscriptions WHERE profile_id = $1 AND status = 'active'", [profileId]);

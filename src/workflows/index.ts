@@ -5,3 +5,4 @@ export { refreshActivityWorkflow } from './runs/refreshActivity';
 export { reclaimWorkflow } from './runs/reclaim';
 export { reconcileWorkflow } from './runs/reconcile';
 export { candidateReviewWorkflow } from './review/candidateReview';
+export { restoreCandidateWorkflow } from './review/restore';

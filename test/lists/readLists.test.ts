@@ -164,7 +164,7 @@ describe('GET .../removal-candidates', () => {
     expect(ids(res.body)).toEqual([c.finn, c.dan, c.cleo, c.ivy, c.gus, c.kim, c.ben]);
     const dan = res.body.items[1];
     expect(Object.keys(dan).sort()).toEqual(
-      ['id', 'userGid', 'name', 'email', 'ruleId', 'modelId', 'state', 'reason', 'lastActivityAt', 'createdAt', 'updatedAt', 'closedAt', 'dryRunAt'].sort(),
+      ['id', 'userGid', 'name', 'email', 'ruleId', 'modelId', 'state', 'reason', 'lastActivityAt', 'createdAt', 'updatedAt', 'closedAt', 'dryRunAt', 'restoredAt', 'protectedUntil'].sort(),
     );
     expect(dan).toMatchObject({ userGid: '1004', name: 'Dan', email: 'dan@example.com', ruleId: s.rules.member, modelId: s.models.member, state: 'attention_required', reason: 'removeUser answered 500', closedAt: null, dryRunAt: null });
     expect(near(dan.lastActivityAt, daysAgo(100))).toBe(true);

@@ -23,6 +23,7 @@ const USER_MEMBERSHIPS: Target = { path: '/users/{user_gid}/workspace_membership
 const AUDIT_LOG: Target = { path: '/workspaces/{workspace_gid}/audit_log_events', method: 'get' };
 const GET_MEMBERSHIP: Target = { path: '/workspace_memberships/{workspace_membership_gid}', method: 'get' };
 const REMOVE_USER: Target = { path: '/workspaces/{workspace_gid}/removeUser', method: 'post' };
+const ADD_USER: Target = { path: '/workspaces/{workspace_gid}/addUser', method: 'post' };
 const WS_PROJECTS: Target = { path: '/workspaces/{workspace_gid}/projects', method: 'get' };
 const PROJECTS: Target = { path: '/projects', method: 'get' };
 const GET_PROJECT: Target = { path: '/projects/{project_gid}', method: 'get' };
@@ -270,6 +271,22 @@ describe('contract: responses conform to Asana\'s OpenAPI document', () => {
     conforms(REMOVE_USER, 200, res);
     // Its events (user_deprovisioned, API context) conform too.
     conforms(AUDIT_LOG, 200, await api(s.url, auditToken, `/workspaces/${ws}/audit_log_events?event_type=user_deprovisioned`));
+  });
+
+  it('addUser', async () => {
+    const post = (body: unknown, query = '') =>
+      api(s.url, token, `/workspaces/${ws}/addUser${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const target = s.sim.state().members.find((m) => m.removedVia === 'removeUser')!;
+    const res = await post({ data: { user: target.gid } });
+    conforms(ADD_USER, 200, res);
+    expect(res.body.data).toMatchObject({ gid: target.gid, resource_type: 'user', email: target.email });
+    expect(s.sim.state().members.find((m) => m.gid === target.gid)?.removedAt).toBeNull();
+    // Adding a current member again is no change; opt_fields narrows the record.
+    const again = await post({ data: { user: target.email } }, '?opt_fields=name');
+    conforms(ADD_USER, 200, again);
+    expect(again.body.data).toEqual({ gid: target.gid, name: target.name });
+    conforms(ADD_USER, 404, await post({ data: { user: '1999999999999999' } }));
+    conforms(ADD_USER, 400, await post({ data: {} }));
   });
 
   it('error bodies: 400, 401, 403 (audit log: not a Service Account), 404, 429, 500, 402 (audit log: mode and tier)', async () => {

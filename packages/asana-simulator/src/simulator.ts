@@ -331,6 +331,16 @@ export class Simulator {
     this.auditLog.append({ actor: caller, eventType: 'user_deprovisioned', createdAt: this.clock(), target, api: context });
   }
 
+  /**
+   * addUser through the API: a removed member is a member again, with the same gid, licence flags and history
+   * (Asana does not give back what it moved on removal: see the README). Adding a current member changes nothing.
+   */
+  addUserViaApi(target: Member): void {
+    if (target.removedAt === null) return;
+    target.removedAt = null;
+    target.removedVia = null;
+  }
+
   memberState(m: Member): MemberState {
     const last = this.auditLog.lastEventAt(m);
     return {

@@ -9,6 +9,9 @@ import type { identifierExclusionView, reclamationRuleView, userExclusionView } 
 import type { entitlementView, StoredPosition } from '../../store/licences';
 import type { jobResultView } from '../../store/jobs';
 import { CANDIDATE_STATES } from '../../store/candidates';
+import { ROLES } from '../../store/tokens';
+import type { apiTokenView } from '../../store/tokens';
+import type { auditEventView } from '../../store/audit';
 import { JOB_KINDS } from '../../runs/types';
 import { ACTIVITY_BUCKETS } from '../../reconcile/computePosition';
 
@@ -26,6 +29,8 @@ export const problemSchema = z
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional().describe('one entry per offending field'),
     runningWorkflowId: z.string().optional().describe('on a 409 for a run: the run of the same kind already going'),
     currency: z.string().optional().describe('on a 409 for an entitlement: the currency the model uses'),
+    requiredRole: z.enum(ROLES).optional().describe("on a 403: the role the request needs"),
+    role: z.enum(ROLES).optional().describe("on a 403: the calling token's role"),
   })
   .meta({ id: 'Problem', description: 'An RFC 9457 problem document (application/problem+json).' });
 
@@ -143,6 +148,7 @@ export const reclamationRuleSchema = z
     thresholdDays: z.number().int(),
     notifyUser: z.boolean(),
     daysBeforeAutoReclaim: z.number(),
+    reminderDaysBefore: z.array(z.number()).nullable().describe('days before the deadline a reminder goes out; null: halfway and one day before'),
     managerEmail: z.string().nullable(),
     createdAt: timestamp,
     updatedAt: timestamp,
@@ -172,6 +178,8 @@ export const removalCandidateSchema = z
     updatedAt: timestamp,
     closedAt: timestamp.nullable(),
     dryRunAt: timestamp.nullable(),
+    restoredAt: timestamp.nullable().describe('when the person was added back (state restored)'),
+    protectedUntil: timestamp.nullable().describe('a restored person is not made a candidate nor reclaimed again before this'),
   })
   .meta({ id: 'RemovalCandidate' }) satisfies z.ZodType<ReturnType<typeof removalCandidateView>>;
 
@@ -293,3 +301,43 @@ export const readinessSchema = z
 export function listOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
 }
+
+export const apiTokenSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    profileIds: z.array(z.uuid()).nullable().describe('the only profiles the token sees; null: every profile'),
+    createdAt: timestamp,
+    createdBy: z.string().describe('the token that created it, or "cli"'),
+    lastUsedAt: timestamp.nullable().describe('to the minute'),
+    revokedAt: timestamp.nullable(),
+  })
+  .meta({ id: 'ApiToken', description: 'An API token, without its secret.' }) satisfies z.ZodType<ReturnType<typeof apiTokenView>>;
+
+export const createdTokenSchema = z
+  .object({ ...apiTokenSchema.shape, token: z.string().describe('the bearer token: shown in this answer only, store it now') })
+  .meta({ id: 'CreatedApiToken' });
+
+export const meSchema = z
+  .object({
+    name: z.string(),
+    role: z.enum(ROLES),
+    profileIds: z.array(z.uuid()).nullable(),
+    operations: z.array(z.string()).describe('"METHOD /path/{param}" of every operation this token may call'),
+  })
+  .meta({ id: 'Me', description: 'The calling token, so a console can hide what its role cannot do.' });
+
+export const auditEventSchema = z
+  .object({
+    id: z.uuid(),
+    at: timestamp,
+    actor: z.string().describe('a token\'s name, "link: <email>" (a keep / release / approve / reject link), "schedule", or "oauth: <Asana user>"'),
+    action: z.string().describe('e.g. profiles.update, profiles.publish, runs.create, run.reclaim.finished, candidate.closed_complete'),
+    profileId: z.uuid().nullable(),
+    objectType: z.string().nullable(),
+    objectId: z.string().nullable(),
+    before: z.unknown().describe('the object before the change, when known (never a secret)'),
+    after: z.unknown().describe('the change or the object after it (never a secret)'),
+  })
+  .meta({ id: 'AuditEvent' }) satisfies z.ZodType<ReturnType<typeof auditEventView>>;

@@ -2,7 +2,7 @@
 // the routes accept them (`io: input`), answers as the routes build them (`io: output`), named answers as
 // components. Served at /api/openapi.json.
 import { z } from 'zod';
-import { OPERATIONS, type Operation } from './operations';
+import { OPERATIONS, rolesOf, type Operation } from './operations';
 import { problemSchema, timestamp } from './components';
 
 type JsonSchema = Record<string, unknown>;
@@ -50,7 +50,7 @@ const STATUS_TEXT: Record<number, string> = {
   302: 'Redirect',
   400: 'Bad request: the detail (and errors[]) names the field',
   401: 'Missing or wrong API token',
-  403: 'Refused: a console request without its CSRF token, or from another site',
+  403: "Refused: the token's role does not allow this (the detail and requiredRole name the role it needs), or a console request came without its CSRF token or from another site",
   404: 'No such profile or object',
   409: 'Not allowed in the current state, or a concurrent request won',
   410: 'Expired',
@@ -83,7 +83,7 @@ function responses(op: Operation, components: Record<string, JsonSchema>): Recor
     else if (body === 'text/csv' || body === 'text/html' || body === 'text/plain') out[status] = { description: STATUS_TEXT[Number(status)], content: { [body]: { schema: { type: 'string' } } } };
     else out[status] = { description: STATUS_TEXT[Number(status)], content: { 'application/json': { schema: schemaOf(body as z.ZodType, 'output', components) } } };
   }
-  const problems = op.public ? op.problems : [...op.problems, 401];
+  const problems = op.public ? op.problems : [...op.problems, 401, 403];
   for (const status of [...new Set(problems)].sort()) {
     const content = html
       ? { 'text/html': { schema: { type: 'string' } } }
@@ -107,7 +107,7 @@ export function openApiDocument(): JsonSchema {
       tags: [op.tag],
       parameters: parameters(op, components),
       responses: responses(op, components),
-      ...(op.public ? { security: [] } : {}),
+      ...(op.public ? { security: [] } : { 'x-roles': rolesOf(op) }),
     };
     if (op.body) operation.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(op.body, 'input', components) } } };
     (paths[op.path] ??= {})[op.method] = operation;

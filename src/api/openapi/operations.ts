@@ -16,6 +16,10 @@ import { candidatesCsvQuery, subscriptionsCsvQuery } from '../routes/licence/exp
 import { positionQuery } from '../routes/licence/position';
 import { sessionSchema, signInBody } from '../console/sessions';
 import {
+  apiTokenSchema,
+  auditEventSchema,
+  createdTokenSchema,
+  meSchema,
   authorizeUrlSchema,
   entitlementSchema,
   identifierExclusionSchema,
@@ -36,6 +40,12 @@ import {
   validateResultSchema,
 } from './components';
 
+import { tokenCreateBody } from '../routes/tokens';
+import { meQuery } from '../routes/me';
+import { auditEventsCsvQuery, auditEventsListQuery } from '../routes/audit';
+import { ADMIN, ANY_ROLE, INTEGRATOR, METRICS_READERS } from '../../access/roles';
+import type { Role } from '../../store/tokens';
+
 export type Method = 'get' | 'post' | 'patch' | 'delete';
 
 export interface Operation {
@@ -50,8 +60,15 @@ export interface Operation {
   body?: z.ZodType;
   /** Success statuses and what they carry: a schema (JSON), `text/csv`, `text/html`, or nothing (204, 302). */
   responses: Partial<Record<200 | 201 | 202 | 204 | 302, z.ZodType | 'text/csv' | 'text/html' | 'text/plain' | null>>;
-  /** The problem statuses the operation can answer (401 is added to every operation that needs the token). */
+  /** The problem statuses the operation can answer (401 and 403 are added to every operation that needs the token). */
   problems: number[];
+  /** The roles that may call it; unset: any role for a GET, integrator or admin otherwise (see rolesOf). */
+  roles?: readonly Role[];
+}
+
+/** The roles an operation allows. */
+export function rolesOf(op: Pick<Operation, 'method' | 'roles'>): readonly Role[] {
+  return op.roles ?? (op.method === 'get' ? ANY_ROLE : INTEGRATOR);
 }
 
 // Request schemas depend on the time (analyzeActivityFrom's bounds); their shape does not.
@@ -80,7 +97,15 @@ export const OPERATIONS: Operation[] = [
     tag: 'Health',
     responses: { 200: 'text/plain' },
     problems: [],
+    roles: METRICS_READERS,
   },
+
+  { method: 'get', path: '/api/me', summary: 'Who the token is: its name, role, profiles, and the operations it may call', tag: 'Access', query: meQuery, responses: { 200: meSchema }, problems: [400] },
+  list('/api/audit-events', 'The audit trail, oldest first: who changed or decided what, and the change', 'Audit', auditEventSchema, auditEventsListQuery),
+  { method: 'get', path: '/api/audit-events.csv', summary: 'The audit trail, every row, as CSV', tag: 'Audit', query: auditEventsCsvQuery, responses: { 200: 'text/csv' }, problems: [400] },
+  { method: 'get', path: '/api/tokens', summary: 'The API tokens (never their secrets), revoked ones included', tag: 'Access', query: paginationSchema.strict(), responses: { 200: listOf(apiTokenSchema) }, problems: [400], roles: ADMIN },
+  { method: 'post', path: '/api/tokens', summary: 'Create a token; its secret is in this answer only', tag: 'Access', body: tokenCreateBody, responses: { 201: createdTokenSchema }, problems: [400, 404, 409, 413, 415], roles: ADMIN },
+  { method: 'delete', path: '/api/tokens/{tokenId}', summary: 'Revoke a token, at once', tag: 'Access', responses: { 204: null }, problems: [404], roles: ADMIN },
 
   { method: 'get', path: '/api/profiles', summary: 'List the profiles', tag: 'Profiles', query: paginationSchema, responses: { 200: listOf(profileSchema) }, problems: [400] },
   { method: 'post', path: '/api/profiles', summary: 'Create a profile (status draft)', tag: 'Profiles', body: createProfile, responses: { 201: profileSchema }, problems: [400, 404, 409, 413, 415] },
@@ -94,6 +119,8 @@ export const OPERATIONS: Operation[] = [
     tag: 'Profiles',
     responses: { 200: authorizeUrlSchema, 302: null },
     problems: [404, 409],
+    // A GET that starts a change: it issues the OAuth state the redirect completes.
+    roles: INTEGRATOR,
   },
   { method: 'post', path: `${profiles}/validate`, summary: 'Run the checks; answers each with its remedy', tag: 'Profiles', responses: { 200: validateResultSchema }, problems: [404, 409] },
   { method: 'post', path: `${profiles}/publish`, summary: 'Publish: status published, schedules created', tag: 'Profiles', responses: { 200: profileSchema }, problems: [404, 409] },
@@ -116,6 +143,14 @@ export const OPERATIONS: Operation[] = [
   list(`${profiles}/subscriptions`, 'Who holds a seat', 'People', subscriptionSchema, subscriptionsListQuery),
   { method: 'get', path: `${profiles}/subscriptions.csv`, summary: 'The subscriptions, every row, as CSV', tag: 'People', query: subscriptionsCsvQuery, responses: { 200: 'text/csv' }, problems: [400, 404] },
   list(`${profiles}/removal-candidates`, 'Who a rule selected, and what became of them', 'People', removalCandidateSchema, removalCandidatesListQuery),
+  {
+    method: 'post',
+    path: `${profiles}/removal-candidates/{candidateId}/restore`,
+    summary: 'Undo a reclaim: add the person back to the organization (within the restore window); repeating it is harmless',
+    tag: 'People',
+    responses: { 200: removalCandidateSchema },
+    problems: [404, 409, 502],
+  },
   { method: 'get', path: `${profiles}/removal-candidates.csv`, summary: 'The removal candidates, every row, as CSV', tag: 'People', query: candidatesCsvQuery, responses: { 200: 'text/csv' }, problems: [400, 404] },
 
   list(`${profiles}/software-models`, 'What is licensed, and its rule', 'Models and rules', softwareModelSchema, softwareModelsQuery),

@@ -3,6 +3,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ApiDeps } from '../deps';
 import { consumeLink, inspectLink, type ReviewAction } from '../../notify/actionLinks';
 import { reviewDecisionSignal, reviewWorkflowId } from '../../workflows/review/definitions';
+import { appendAuditEvent } from '../../store/audit';
+import { endingOf, reviewActor } from '../../notify/contacts';
 
 const describe: Record<ReviewAction, string> = {
   keep: 'Keep my Asana seat',
@@ -49,6 +51,14 @@ export function candidateActionsRouter(deps: ApiDeps): Router {
       throw err;
     }
     deps.logger.info({ candidateId: consumed.candidateId, action: consumed.action }, 'review decision received');
+    await appendAuditEvent(deps.db, {
+      actor: await reviewActor(deps.db, consumed.candidateId, endingOf[consumed.action]),
+      action: `candidate.link.${consumed.action}`,
+      profileId: consumed.profileId,
+      objectType: 'removal-candidate',
+      objectId: consumed.candidateId,
+      after: { decision: consumed.action },
+    });
     return page(res, 200, 'Thank you', `Recorded: ${describe[consumed.action].toLowerCase()}.`);
   });
 

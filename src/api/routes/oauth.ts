@@ -7,6 +7,7 @@ import { getConnection, openConnectionSecrets, storeTokens } from '../../store/p
 import { consumeState, rememberState } from '../../store/profiles';
 import { profileWorkflowId } from '../../profiles/types';
 import { connectionChangedUpdate } from '../../workflows/profile/definitions';
+import { appendAuditEvent } from '../../store/audit';
 
 /** `GET /api/profiles/{id}/oauth/authorize`: sends the browser (or a JSON caller) to Asana's consent page. */
 export function authorizeRouter(deps: ApiDeps): Router {
@@ -79,6 +80,8 @@ export function oauthRedirectRouter(deps: ApiDeps): Router {
       .getHandle(profileWorkflowId(profileId))
       .executeUpdate(connectionChangedUpdate, { args: [{ connectionVersion: version, authorized: true, reason: 'the connection was authorized again' }] });
     deps.logger.info({ profileId }, 'connection authorized');
+    const user = tokens.user ? `${tokens.user.name ?? ''} (${tokens.user.gid})`.trim() : 'unknown user';
+    await appendAuditEvent(deps.db, { actor: `oauth: ${user}`, action: 'connection.authorize', profileId, objectType: 'connection', objectId: profileId, after: { authorized: true, userGid: tokens.user?.gid ?? null } });
     if (req.accepts(['html', 'json']) === 'json') return res.json({ profileId, authorized: true });
     return page(res, 200, 'Connected to Asana', 'The profile is authorized: validate it next.', `/profiles/${profileId}`);
   });

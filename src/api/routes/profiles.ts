@@ -8,6 +8,9 @@ import { badRequest, conflict, notFound } from '../problem';
 import { createProfileSchema, paginationSchema, patchProfileSchema } from '../schemas';
 import { withOptionDefaults } from '../../profiles/options';
 import { profileParam } from './params';
+import { principalOf } from '../principal';
+import { recordAudit } from '../audit';
+import { assertUnlimited } from '../../access/roles';
 import { profileWorkflowId, type ProfileState } from '../../profiles/types';
 import {
   childProfileIds,
@@ -73,6 +76,7 @@ export function profilesRouter(deps: ApiDeps): Router {
   }
 
   router.post('/profiles', async (req, res) => {
+    assertUnlimited(principalOf(res), 'Creating a profile');
     const at = now();
     const body = createProfileSchema(at, deps.analyzeActivityMaxDays).parse(req.body ?? {});
     const parent = body.connection?.parentProfileId ? await parentConnection(body.connection.parentProfileId) : null;
@@ -124,7 +128,7 @@ export function profilesRouter(deps: ApiDeps): Router {
 
   router.get('/profiles', async (req, res) => {
     const page = paginationSchema.parse(req.query);
-    const { rows, total } = await listProfileRows(db, page.limit, page.offset);
+    const { rows, total } = await listProfileRows(db, page.limit, page.offset, principalOf(res).profileIds);
     const items = await Promise.all(rows.map(async (r) => profileView(r, await getConnection(db, r.id))));
     res.json({ items, total, limit: page.limit, offset: page.offset });
   });
@@ -160,6 +164,7 @@ export function profilesRouter(deps: ApiDeps): Router {
     const id = await profileParam(db, req);
     // Everything is checked before anything is written, so a rejected request changes nothing.
     const body = patchProfileSchema(now(), deps.analyzeActivityMaxDays).parse(req.body ?? {});
+    const viewBefore = await loadView(id);
     const before = (await getConnection(db, id))!;
     const problem = body.connection ? await connectionChangeProblem(before, body.connection) : null;
     if (problem) throw problem;
@@ -189,7 +194,9 @@ export function profilesRouter(deps: ApiDeps): Router {
     }
     // Last: the name is the one change no workflow has to agree to.
     if (body.displayName !== undefined) await setDisplayName(db, id, body.displayName);
-    res.json(await loadView(id));
+    const after = await loadView(id);
+    recordAudit(res, { before: viewBefore, after });
+    res.json(after);
   });
 
   router.delete('/profiles/:id', async (req, res) => {
@@ -198,6 +205,7 @@ export function profilesRouter(deps: ApiDeps): Router {
     if (children.length > 0) {
       throw conflict(`Profile ${id} lends its OAuth app to child connections (${children.join(', ')}); delete those first.`);
     }
+    recordAudit(res, { before: await loadView(id) });
     await handle(id).executeUpdate(deleteProfileUpdate);
     await deleteProfileRow(db, id);
     res.status(204).end();
@@ -206,19 +214,26 @@ export function profilesRouter(deps: ApiDeps): Router {
   router.post('/profiles/:id/validate', async (req, res) => {
     const id = await profileParam(db, req);
     const validation = await handle(id).executeUpdate(validateUpdate);
+    recordAudit(res, { after: { passed: validation.passed, checks: validation.checks.map((c) => ({ name: c.name, passed: c.passed })) } });
     res.json({ validation, profile: await loadView(id) });
   });
 
   router.post('/profiles/:id/publish', async (req, res) => {
     const id = await profileParam(db, req);
+    const before = (await loadView(id)).status;
     await handle(id).executeUpdate(publishUpdate);
-    res.json(await loadView(id));
+    const view = await loadView(id);
+    recordAudit(res, { before: { status: before }, after: { status: view.status, schedules: view.schedules } });
+    res.json(view);
   });
 
   router.post('/profiles/:id/unpublish', async (req, res) => {
     const id = await profileParam(db, req);
+    const before = (await loadView(id)).status;
     await handle(id).executeUpdate(unpublishUpdate);
-    res.json(await loadView(id));
+    const view = await loadView(id);
+    recordAudit(res, { before: { status: before }, after: { status: view.status, schedules: view.schedules } });
+    res.json(view);
   });
 
   return router;

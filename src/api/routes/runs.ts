@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
 import { conflict } from '../problem';
+import { principalOf } from '../principal';
 import { listBody, listQuerySchema, parseQuery, profileParam } from './params';
 import { acquireRunLease, jobResultView, listJobResults } from '../../store/jobs';
 import { getConnection, getProfileRow } from '../../store/profiles';
@@ -42,7 +43,7 @@ export function runsRouter(deps: ApiDeps): Router {
       return deps.temporal.workflow.start(runWorkflowType[job], {
         workflowId,
         taskQueue: deps.taskQueue,
-        args: [{ profileId, trigger: 'on_demand' }],
+        args: [{ profileId, trigger: 'on_demand', requestedBy: principalOf(res).name }],
         staticSummary: runSummary(job, profile?.display_name ?? profileId),
         staticDetails: runDetails(job, profileId, 'on_demand'),
         typedSearchAttributes: [

@@ -12,7 +12,7 @@ export interface CandidateReviewInput {
  * How the review ended, as it happened: `reclaimed` only when the seat was removed; `not_reclaimed` when reclaim
  * was switched off (or to a dry run) meanwhile; `closed` when the candidate had been closed another way.
  */
-export type ReviewOutcome = 'reclaimed' | 'not_reclaimed' | 'kept' | 'closed' | 'attention_required';
+export type ReviewOutcome = 'reclaimed' | 'not_reclaimed' | 'waiting_for_next_run' | 'kept' | 'closed' | 'attention_required';
 
 const msUntil = (iso: string) => Math.max(0, Date.parse(iso) - Date.now());
 
@@ -34,9 +34,21 @@ export async function candidateReviewWorkflow(input: CandidateReviewInput): Prom
     closed = true;
   });
 
-  const { deadlineAt } = await shortActivities.notifyCandidateUser({ candidateId: input.candidateId });
-  if (!deadlineAt) return 'attention_required';
-  await condition(() => decision !== null || closed, msUntil(deadlineAt));
+  let reminded = 0;
+  /** Waits for an answer until the deadline, reminding at each of `reminders` meanwhile; true when answered. */
+  const waitWithReminders = async (stage: 'user' | 'manager', deadlineAt: string, reminders: string[]): Promise<boolean> => {
+    const answered = () => decision !== null || closed;
+    for (const at of reminders) {
+      if (await condition(answered, msUntil(at))) return true;
+      reminded += 1;
+      await shortActivities.remindCandidate({ candidateId: input.candidateId, stage, number: reminded });
+    }
+    return condition(answered, msUntil(deadlineAt));
+  };
+
+  const asked = await shortActivities.notifyCandidateUser({ candidateId: input.candidateId });
+  if (!asked.deadlineAt) return 'attention_required';
+  await waitWithReminders('user', asked.deadlineAt, asked.reminders ?? []);
   if (closed) return 'closed';
 
   if (decision === 'keep') {
@@ -44,20 +56,21 @@ export async function candidateReviewWorkflow(input: CandidateReviewInput): Prom
     if (!manager.deadlineAt) return 'attention_required';
     stage = 'manager';
     decision = null;
-    const answered = await condition(() => decision !== null || closed, msUntil(manager.deadlineAt));
+    const answered = await waitWithReminders('manager', manager.deadlineAt, manager.reminders ?? []);
     if (closed) return 'closed';
     if (!answered) {
       await shortActivities.settleCandidate({ candidateId: input.candidateId, state: 'attention_required', reason: 'The person asked to keep the seat and the manager did not decide in time' });
       return 'attention_required';
     }
     if (decision === 'approve') {
-      await shortActivities.settleCandidate({ candidateId: input.candidateId, state: 'closed_canceled', reason: 'Kept: the manager approved the request to keep the seat' });
+      await shortActivities.settleCandidate({ candidateId: input.candidateId, state: 'closed_canceled', reason: 'Kept: the manager approved the request to keep the seat', because: 'approved' });
       return 'kept';
     }
   }
   // Released, no answer by the deadline, or the manager rejected keeping it.
-  const { state } = await heartbeatingActivities(undefined).reclaimReviewedCandidate({ profileId: input.profileId, candidateId: input.candidateId });
-  return outcomeOf(state);
+  const because = decision === 'release' ? 'released' : decision === 'reject' ? 'rejected' : 'deadline';
+  const { state, waitingForNextRun } = await heartbeatingActivities(undefined).reclaimReviewedCandidate({ profileId: input.profileId, candidateId: input.candidateId, because });
+  return waitingForNextRun ? 'waiting_for_next_run' : outcomeOf(state);
 }
 
 /** The review's outcome from the state the candidate was left in. */

@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, ContinueAsNew, uuid4, workflowInfo } from '@temporalio/workflow';
-import type { Counts, JobKind, RunInput } from '../../runs/types';
+import { runActor, type Counts, type JobKind, type RunInput } from '../../runs/types';
 import { shortActivities } from './activities';
 
 /** What a run that found another of its kind in progress answers (it did nothing). */
@@ -16,6 +16,7 @@ export const wasSkipped = (counts: Counts): boolean => counts.skipped === 1 && O
 export async function runAsJob(kind: JobKind, input: RunInput, body: (jobId: string) => Promise<Counts>, existingJobId?: string): Promise<Counts> {
   const info = workflowInfo();
   const lease = { profileId: input.profileId, kind, workflowId: info.workflowId };
+  const audit = { profileId: input.profileId, kind, actor: runActor(input) };
   const start = () =>
     shortActivities.startJob({ id: uuid4(), profileId: input.profileId, kind, trigger: input.trigger ?? 'schedule', workflowId: info.workflowId, runId: info.runId });
   // A run that continued as new already holds the slot and its job result.
@@ -24,7 +25,7 @@ export async function runAsJob(kind: JobKind, input: RunInput, body: (jobId: str
     if (!claim.acquired) {
       const jobId = await start();
       const error = `Skipped: a ${kind} run of this profile is already running (${claim.holder}); this one did nothing.`;
-      await shortActivities.finishJob({ jobId, status: 'skipped', counts: {}, error });
+      await shortActivities.finishJob({ jobId, status: 'skipped', counts: {}, error, ...audit });
       return SKIPPED;
     }
   }
@@ -32,7 +33,7 @@ export async function runAsJob(kind: JobKind, input: RunInput, body: (jobId: str
   let continuing = false;
   try {
     const counts = await body(jobId);
-    await shortActivities.finishJob({ jobId, status: 'succeeded', counts });
+    await shortActivities.finishJob({ jobId, status: 'succeeded', counts, ...audit });
     return counts;
   } catch (err) {
     // Continuing as new is not an ending: the next run completes the same job result, holding the same slot.
@@ -40,7 +41,7 @@ export async function runAsJob(kind: JobKind, input: RunInput, body: (jobId: str
       continuing = true;
       throw err;
     }
-    await shortActivities.finishJob({ jobId, status: 'failed', counts: {}, error: describeFailure(err) });
+    await shortActivities.finishJob({ jobId, status: 'failed', counts: {}, error: describeFailure(err), ...audit });
     throw err;
   } finally {
     // Released even when the run is being cancelled, so the next run need not wait for a takeover.

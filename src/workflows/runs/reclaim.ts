@@ -1,5 +1,5 @@
 import { continueAsNew, workflowInfo } from '@temporalio/workflow';
-import type { Counts, RunInput } from '../../runs/types';
+import { runActor, type Counts, type RunInput } from '../../runs/types';
 import { shortActivities, heartbeatingActivities } from './activities';
 import { runAsJob } from './job';
 
@@ -32,7 +32,7 @@ export async function reclaimWorkflow(input: ReclaimInput): Promise<Counts> {
           if (workflowInfo().continueAsNewSuggested) {
             await continueAsNew<typeof reclaimWorkflow>({ ...input, jobId, planned });
           }
-          ({ remaining } = await heartbeatingActivities(input.tuning).reclaimBatch({ profileId: input.profileId, jobId, batchSize, transientRetries: input.tuning?.transientRetries }));
+          ({ remaining } = await heartbeatingActivities(input.tuning).reclaimBatch({ profileId: input.profileId, jobId, batchSize, transientRetries: input.tuning?.transientRetries, actor: runActor(input) }));
         }
       }
       return { ...planned, ...(await shortActivities.reclaimOutcome({ jobId })) };

@@ -42,7 +42,7 @@ export async function refreshActivityWorkflow(input: RunInput): Promise<Counts> 
   if (settings.reclaimSubscriptions) {
     await executeChild(reclaimWorkflow, {
       workflowId: `${workflowInfo().workflowId}/reclaim`,
-      args: [{ profileId: input.profileId, trigger: 'after_activity', tuning: input.tuning }],
+      args: [{ profileId: input.profileId, trigger: 'after_activity', tuning: input.tuning, requestedBy: input.requestedBy }],
       staticSummary: runSummary('reclaim', settings.displayName),
       staticDetails: runDetails('reclaim', input.profileId, 'after_activity'),
       parentClosePolicy: ParentClosePolicy.ABANDON,

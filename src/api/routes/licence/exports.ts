@@ -24,7 +24,7 @@ const SUBSCRIPTION_COLUMNS = columnsOf<ReturnType<typeof subscriptionView>>()([
   'userGid', 'name', 'email', 'identifier', 'modelId', 'model', 'isAdmin', 'accountCreatedAt', 'status', 'firstSeenAt', 'lastSeenAt', 'endedAt', 'lastActivityAt',
 ]);
 const CANDIDATE_COLUMNS = columnsOf<ReturnType<typeof removalCandidateView>>()([
-  'id', 'userGid', 'name', 'email', 'ruleId', 'modelId', 'state', 'reason', 'lastActivityAt', 'createdAt', 'updatedAt', 'closedAt', 'dryRunAt',
+  'id', 'userGid', 'name', 'email', 'ruleId', 'modelId', 'state', 'reason', 'lastActivityAt', 'createdAt', 'updatedAt', 'closedAt', 'dryRunAt', 'restoredAt', 'protectedUntil',
 ]);
 
 // The JSON lists' own filters; pagination does not apply: an export holds every row.
@@ -50,7 +50,7 @@ function firstRows(stream: Readable): Promise<void> {
  * export, not memory). One read-only REPEATABLE READ transaction: no row is skipped or repeated while runs
  * write. The first rows are read before the headers go out, so a failure up to then is still a problem document.
  */
-async function streamCsv<R extends object, V extends object>(
+export async function streamCsv<R extends object, V extends object>(
   deps: ApiDeps,
   res: Response,
   p: { filename: string; columns: readonly (keyof V & string)[]; query: ListQuery; view: (row: R) => V },

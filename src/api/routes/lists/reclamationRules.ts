@@ -4,6 +4,7 @@ import type { ApiDeps } from '../../deps';
 import { notFound } from '../../problem';
 import { getReclamationRule, listReclamationRules, reclamationRuleView, updateReclamationRule } from '../../../store/rules';
 import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from '../params';
+import { recordAudit } from '../../audit';
 
 export const reclamationRulesQuery = listQuerySchema({});
 
@@ -16,6 +17,13 @@ export const reclamationRulePatch = z
     /** How long the person has to answer; fractions of a day are allowed (at least about a second). */
     daysBeforeAutoReclaim: z.number().min(0.00001).max(365).optional(),
     managerEmail: z.email().nullable().optional(),
+    /** Reminders before the deadline, in days before it (fractions allowed); null: halfway and one day before. */
+    reminderDaysBefore: z
+      .array(z.number().min(0.00001).max(365))
+      .max(10)
+      .refine((l) => new Set(l).size === l.length, 'name each reminder once')
+      .nullable()
+      .optional(),
   })
   .strict();
 
@@ -33,9 +41,11 @@ export function reclamationRulesRouter({ db }: ApiDeps): Router {
     const profileId = await profileParam(db, req);
     const ruleId = uuidParam(req, 'ruleId', 'Reclamation rule');
     const missing = notFound(`Reclamation rule ${ruleId} of this profile`);
-    if (!(await getReclamationRule(db, profileId, ruleId))) throw missing;
+    const before = await getReclamationRule(db, profileId, ruleId);
+    if (!before) throw missing;
     const change = reclamationRulePatch.parse(req.body ?? {});
     if (!(await updateReclamationRule(db, profileId, ruleId, change))) throw missing;
+    recordAudit(res, { before: reclamationRuleView(before) });
     res.json(reclamationRuleView((await getReclamationRule(db, profileId, ruleId))!));
   });
 

@@ -4,6 +4,7 @@ import type { ApiDeps } from '../../deps';
 import { notFound } from '../../problem';
 import { getSoftwareModel, listSoftwareModels, setModelBillable, softwareModelView } from '../../../store/subscriptions';
 import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from '../params';
+import { recordAudit } from '../../audit';
 
 export const softwareModelsQuery = listQuerySchema({});
 /** Whether the model's seats cost money (guests, free in organizations, are created non-billable). */
@@ -22,9 +23,11 @@ export function softwareModelsRouter({ db }: ApiDeps): Router {
     const profileId = await profileParam(db, req);
     const modelId = uuidParam(req, 'modelId', 'Software model');
     const missing = notFound(`Software model ${modelId} of this profile`);
-    if (!(await getSoftwareModel(db, profileId, modelId))) throw missing;
+    const before = await getSoftwareModel(db, profileId, modelId);
+    if (!before) throw missing;
     const { billable } = softwareModelPatch.parse(req.body ?? {});
     if (!(await setModelBillable(db, profileId, modelId, billable))) throw missing;
+    recordAudit(res, { before: { billable: softwareModelView(before).billable } });
     res.json(softwareModelView((await getSoftwareModel(db, profileId, modelId))!));
   });
   return router;

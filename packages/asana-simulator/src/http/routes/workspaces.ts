@@ -4,7 +4,7 @@ import { callerOf } from '../apiAuth';
 import { requireUser, requireWorkspace } from '../lookups';
 import { parseOptFields, project } from '../optFields';
 import { parseLimit } from '../pagination';
-import { workspaceCompact, workspaceFull } from '../representations';
+import { userCompact, workspaceCompact, workspaceFull } from '../representations';
 import { ApiError, queryParam, sendJson } from '../respond';
 
 export function registerWorkspaceRoutes(router: Router, sim: Simulator): void {
@@ -44,6 +44,22 @@ export function registerWorkspaceRoutes(router: Router, sim: Simulator): void {
     const ip = req.ip?.replace(/^::ffff:/, '') ?? null;
     sim.removeUserViaApi(caller.member, target, { appName: caller.appName, ip });
     sendJson(req, res, 200, { data: {} });
+  });
+
+  // Adds a user (back) to the organization and answers their record (UserBaseResponse: email and photo included).
+  router.post('/workspaces/:workspace_gid/addUser', (req, res) => {
+    const caller = callerOf(res);
+    requireWorkspace(sim, req.params.workspace_gid);
+    const ref = userRefFromBody(req.body);
+    if (ref === undefined) throw new ApiError(400, 'user: Missing input');
+    if (!caller.member.isAdmin) {
+      throw new ApiError(403, 'Only admins of this organization can add users to it.');
+    }
+    const target = requireUser(sim, ref, caller.member);
+    sim.addUserViaApi(target);
+    const fields = parseOptFields(req.query.opt_fields);
+    const user = { ...userCompact(target), email: target.email, photo: null };
+    sendJson(req, res, 200, { data: fields ? project(user, fields) : user });
   });
 }
 
