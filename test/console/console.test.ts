@@ -58,7 +58,7 @@ describe('the console', { timeout: 120_000 }, () => {
     w.expectFailure(/\/api\/session$/);
     await page.getByLabel('API token').fill('not-the-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await eventually(() => page.getByRole('alert').textContent()).toBe('The API token is not valid.');
+    await eventually(() => page.getByRole('alert').textContent()).toBe('The API token is not valid (unknown, mistyped or revoked).');
 
     // With the keyboard alone: the field is labelled, Enter submits.
     await page.getByLabel('API token').fill(h.apiToken);

@@ -26,7 +26,7 @@ describe('console sessions', () => {
   it('refuse a wrong token with the API check\'s detail, and set no cookie', async () => {
     const { res, setCookie } = await signIn('not-the-token');
     expect(res.status).toBe(401);
-    expect(res.body.detail).toBe('The API token is not valid.');
+    expect(res.body.detail).toBe('The API token is not valid (unknown, mistyped or revoked).');
     expect(setCookie).toBe('');
     const empty = await signIn('');
     expect(empty.res.status).toBe(400);
