@@ -56,6 +56,15 @@ export interface ListQuery {
   orderBy: string;
 }
 
+export type ActivitySort = 'lastActivityAt' | '-lastActivityAt';
+
+/** The ORDER BY of a list sorted by `q.last_activity_at` (never-active people count as the least active), else `fallback`. */
+export function activityOrder(sort: ActivitySort | undefined, tiebreak: string, fallback: string): string {
+  if (sort === 'lastActivityAt') return `q.last_activity_at ASC NULLS FIRST, ${tiebreak}`;
+  if (sort === '-lastActivityAt') return `q.last_activity_at DESC NULLS LAST, ${tiebreak}`;
+  return fallback;
+}
+
 export function pagedList<T extends object>(db: Queryable, q: ListQuery, page: Page): Promise<Paged<T>> {
   return paged<T>(db, q.select, q.params, q.orderBy, page);
 }

@@ -1,7 +1,7 @@
 // Removal candidates and their reviews (notify and wait, with its single-use action links): the only module
 // that reads or writes `removal_candidates` and `action_links`, and the home of the candidate states.
 import type { Db, Queryable } from '../db/pool';
-import { camelRow, pagedList, Where, type ListQuery, type Page, type Paged } from '../db/sql';
+import { activityOrder, camelRow, pagedList, Where, type ActivitySort, type ListQuery, type Page, type Paged } from '../db/sql';
 import { countActiveSubscriptions, endSubscription, reactivateSubscription } from './subscriptions';
 import { NOT_RECLAIMABLE } from './rules';
 
@@ -122,6 +122,7 @@ export interface CandidateFilters {
   states?: CandidateState[];
   modelId?: string;
   userGid?: string;
+  sort?: ActivitySort;
 }
 
 export interface RemovalCandidateRow {
@@ -157,7 +158,7 @@ export function removalCandidatesQuery(profileId: string, f: CandidateFilters): 
       LEFT JOIN subscriptions s ON s.profile_id = c.profile_id AND s.user_gid = c.user_gid
      WHERE ${w.sql}`;
   // Newest first: the list grows with every analysis and the recent candidates are the ones acted on.
-  return { select, params: w.params, orderBy: 'q.created_at DESC, q.id' };
+  return { select, params: w.params, orderBy: activityOrder(f.sort, 'q.id', 'q.created_at DESC, q.id') };
 }
 
 export function listRemovalCandidates(db: Queryable, profileId: string, f: CandidateFilters, page: Page): Promise<Paged<RemovalCandidateRow>> {

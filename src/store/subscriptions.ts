@@ -3,7 +3,7 @@
 // no mapping covers).
 import crypto from 'node:crypto';
 import type { Db, Queryable, Tx } from '../db/pool';
-import { camelRow, paged, pagedList, Where, type ListQuery, type Page, type Paged } from '../db/sql';
+import { activityOrder, camelRow, paged, pagedList, Where, type ActivitySort, type ListQuery, type Page, type Paged } from '../db/sql';
 import type { WorkspaceMembership } from '../asana/types';
 import { identifierFor, KNOWN_IDENTIFIERS } from '../runs/identifiers';
 import { addJobCounts, getJobCounts } from './jobs';
@@ -180,6 +180,7 @@ export interface SubscriptionFilters {
   inactiveSince?: string;
   userGid?: string;
   email?: string;
+  sort?: ActivitySort;
 }
 
 export interface SubscriptionRow {
@@ -216,7 +217,7 @@ export function subscriptionsQuery(profileId: string, f: SubscriptionFilters): L
       LEFT JOIN software_models m ON m.id = s.model_id
       LEFT JOIN user_activity a ON a.profile_id = s.profile_id AND a.user_gid = s.user_gid
      WHERE ${w.sql}`;
-  return { select, params: w.params, orderBy: 'q.user_gid' };
+  return { select, params: w.params, orderBy: activityOrder(f.sort, 'q.user_gid', 'q.user_gid') };
 }
 
 export function listSubscriptions(db: Queryable, profileId: string, f: SubscriptionFilters, page: Page): Promise<Paged<SubscriptionRow>> {

@@ -185,6 +185,22 @@ describe('GET .../removal-candidates', () => {
     expect(ids(page.body)).toEqual([c.ivy, c.gus, c.kim]);
   });
 
+  it('sorts by last activity, the least active (and never active) first, or the most recent first', async () => {
+    const times = (body: { items: { lastActivityAt: string | null }[] }) => body.items.map((i) => (i.lastActivityAt === null ? -Infinity : Date.parse(i.lastActivityAt)));
+    for (const list of ['removal-candidates', 'subscriptions']) {
+      const oldest = await h.api('GET', `${base}/${list}?sort=lastActivityAt`);
+      expect(oldest.status, oldest.text).toBe(200);
+      const asc = times(oldest.body);
+      expect(new Set(asc).size, `${list}: the fixture spreads activity`).toBeGreaterThan(2);
+      expect(asc).toEqual([...asc].sort((a, b) => a - b));
+      const newest = times((await h.api('GET', `${base}/${list}?sort=-lastActivityAt`)).body);
+      expect(newest).toEqual([...newest].sort((a, b) => (b === a ? 0 : b > a ? 1 : -1)).map((t) => t));
+      expect(newest[newest.length - 1]).toBe(Math.min(...newest));
+      const bad = await h.api('GET', `${base}/${list}?sort=name`);
+      expectProblem(bad, 400, /sort: must be lastActivityAt or -lastActivityAt/);
+    }
+  });
+
   it('refuses an unknown state with a 400 naming the state and the valid ones', async () => {
     for (const state of ['bogus', 'ready,bogus', 'ready,']) {
       const res = await h.api('GET', `${base}/removal-candidates?state=${state}`);

@@ -15,3 +15,6 @@ export const instantField = z
   .transform((v) => new Date(v).toISOString())
   // Year 0 and the like are valid ISO text but no instant PostgreSQL stores.
   .refine((v) => Date.parse(v) >= Date.UTC(1900, 0, 1) && Date.parse(v) < Date.UTC(10000, 0, 1), 'must be an instant between the years 1900 and 9999');
+
+/** Order by last activity: `lastActivityAt` (the least active first, never-active at the top) or `-lastActivityAt`. */
+export const activitySortField = z.enum(['lastActivityAt', '-lastActivityAt'], { error: 'must be lastActivityAt or -lastActivityAt' });

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../../deps';
 import { CANDIDATE_STATES, listRemovalCandidates, removalCandidateView, type CandidateState } from '../../../store/candidates';
-import { modelIdField, userGidField } from './fields';
+import { activitySortField, modelIdField, userGidField } from './fields';
 import { listBody, listQuerySchema, parseQuery, profileParam, uuidParam } from '../params';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { getRemovalCandidate, getRestoreTarget } from '../../../store/candidates';
@@ -33,6 +33,7 @@ export const candidateFilterFields = {
   state: statesField.optional(),
   modelId: modelIdField.optional(),
   userGid: userGidField.optional(),
+  sort: activitySortField.optional(),
 };
 export const removalCandidatesListQuery = listQuerySchema(candidateFilterFields);
 

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../../deps';
 import { listSubscriptions, subscriptionView } from '../../../store/subscriptions';
-import { emailField, identifierField, instantField, modelIdField, userGidField } from './fields';
+import { activitySortField, emailField, identifierField, instantField, modelIdField, userGidField } from './fields';
 import { listBody, listQuerySchema, parseQuery, profileParam } from '../params';
 
 /** The list's filters; the CSV export takes the same ones. */
@@ -13,6 +13,7 @@ export const subscriptionFilterFields = {
   inactiveSince: instantField.optional(),
   userGid: userGidField.optional(),
   email: emailField.optional(),
+  sort: activitySortField.optional(),
 };
 export const subscriptionsListQuery = listQuerySchema(subscriptionFilterFields);
 
