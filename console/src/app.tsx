@@ -1,7 +1,9 @@
 // The console: sign-in until there is a session, then the profiles and each profile's pages.
 import { useEffect, useState } from 'preact/hooks';
-import { currentSession, onSignedOut, signOut } from './api/client';
-import type { Session } from './api/types';
+import { currentSession, onSignedOut, signOut, whoAmI } from './api/client';
+import type { Me, Session } from './api/types';
+import { allows } from './lib/access';
+import { AccessContext } from './lib/useAccess';
 import { interceptLinks, navigate, useRoute } from './lib/router';
 import { Loading, ProblemMessage } from './components/feedback';
 import { SignInPage } from './pages/SignInPage';
@@ -11,6 +13,7 @@ import { ProfilePage } from './pages/ProfilePage';
 
 export function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [me, setMe] = useState<Me | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const route = useRoute();
 
@@ -18,6 +21,12 @@ export function App() {
     currentSession().then(setSession, setError);
     return onSignedOut(() => setSession(null));
   }, []);
+
+  // Once per session (sign-in or a reload with one): every page shows only what the token may do.
+  useEffect(() => {
+    setMe(undefined);
+    if (session) whoAmI().then(setMe, setError);
+  }, [session]);
 
   useEffect(() => {
     document.addEventListener('click', interceptLinks);
@@ -28,11 +37,12 @@ export function App() {
   useEffect(() => {
     const heading = document.querySelector<HTMLElement>('main h1');
     heading?.focus();
-  }, [route.page, route.page === 'profile' ? route.id : '', session === null]);
+  }, [route.page, route.page === 'profile' ? route.id : '', session === null, me === undefined]);
 
   if (error) return <main id="main" class="container"><h1>Licence manager</h1><ProblemMessage error={error} /></main>;
-  if (session === undefined) return <main id="main" class="container"><Loading /></main>;
   if (session === null) return <SignInPage onSignedIn={setSession} />;
+  if (session === undefined || me === undefined) return <main id="main" class="container"><Loading /></main>;
+  const canCreate = allows(me.operations, 'POST', '/api/profiles');
 
   const out = async () => {
     await signOut().catch(() => undefined);
@@ -54,28 +64,48 @@ export function App() {
             <a href="/" aria-current={route.page === 'profiles' ? 'page' : undefined}>
               Profiles
             </a>
-            <a href="/profiles/new" aria-current={route.page === 'new-profile' ? 'page' : undefined}>
-              New profile
-            </a>
+            {canCreate && (
+              <a href="/profiles/new" aria-current={route.page === 'new-profile' ? 'page' : undefined}>
+                New profile
+              </a>
+            )}
           </nav>
+          <p class="whoami" data-testid="whoami">
+            <span class="visually-hidden">Signed in as </span>
+            {me.name} · {me.role}
+          </p>
           <button type="button" class="button-quiet" onClick={out}>
             Sign out
           </button>
         </div>
       </header>
-      <main id="main" class="container">
-        {route.page === 'profiles' && <ProfilesPage />}
-        {route.page === 'new-profile' && <NewProfilePage />}
-        {route.page === 'profile' && <ProfilePage id={route.id} tab={route.tab} session={session} />}
-        {route.page === 'not-found' && (
-          <>
-            <h1 tabIndex={-1}>Page not found</h1>
-            <p>
-              Nothing lives at <code>{route.path}</code>. <a href="/">See the profiles</a>.
-            </p>
-          </>
-        )}
-      </main>
+      <AccessContext.Provider value={me}>
+        <main id="main" class="container">
+          {route.page === 'profiles' && <ProfilesPage />}
+          {route.page === 'new-profile' && (canCreate ? <NewProfilePage /> : <NotAllowed what="create profiles" />)}
+          {route.page === 'profile' && <ProfilePage id={route.id} tab={route.tab} session={session} />}
+          {route.page === 'not-found' && (
+            <>
+              <h1 tabIndex={-1}>Page not found</h1>
+              <p>
+                Nothing lives at <code>{route.path}</code>. <a href="/">See the profiles</a>.
+              </p>
+            </>
+          )}
+        </main>
+      </AccessContext.Provider>
+    </>
+  );
+}
+
+/** A page the token's role cannot use, reached by its address. */
+function NotAllowed({ what }: { what: string }) {
+  return (
+    <>
+      <h1 tabIndex={-1}>Not available</h1>
+      <p>
+        This token cannot {what}. <a href="/">See the profiles</a>.
+      </p>
     </>
   );
 }

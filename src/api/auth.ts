@@ -68,7 +68,14 @@ export function requireRole(): RequestHandler {
   };
 }
 
-/** Every operation the principal may call, as "METHOD /path" (for a console to show only those). */
+const CREATE_PROFILE = 'POST /api/profiles';
+
+/**
+ * Every operation the principal may call, as "METHOD /path" (for a console to show only those). A token limited
+ * to some profiles is refused new ones whatever its role (assertUnlimited), so creating one is not among them.
+ */
 export function operationsAllowed(who: Principal): string[] {
-  return COMPILED.filter((c) => rolesOf(c.op).includes(who.role)).map((c) => `${c.op.method.toUpperCase()} ${c.op.path}`);
+  return COMPILED.filter((c) => rolesOf(c.op).includes(who.role))
+    .map((c) => `${c.op.method.toUpperCase()} ${c.op.path}`)
+    .filter((op) => !(who.profileIds && op === CREATE_PROFILE));
 }

@@ -1,11 +1,12 @@
 // The console's own logic, without a browser: how it writes numbers, money and times, what its charts draw,
-// how it sorts, routes, links runs to the Temporal Web UI and says what to do about a failed run.
+// how it sorts, routes, decides which controls the token may see, links runs to the Temporal Web UI and says what to do about a failed run.
 import { describe, expect, it } from 'vitest';
 import { countLabel, formatCount, plural, formatDate, formatDuration, formatMoney, formatRelative, humanize, usedShare } from '../../console/src/lib/format';
 import { historyChart, spreadChart, spreadTotal } from '../../console/src/lib/chartData';
 import { sortByActivity, nextDirection } from '../../console/src/lib/sortByActivity';
 import { parseRoute, profilePath } from '../../console/src/lib/routes';
 import { remedyFor, sourceNotes, temporalRunUrl } from '../../console/src/lib/runs';
+import { allows } from '../../console/src/lib/access';
 import type { HistoryEntry, ModelPosition } from '../../console/src/api/types';
 
 const ID = '0b5f1c9e-6f5e-4c1a-9d6e-0123456789ab';
@@ -121,5 +122,31 @@ describe('runs', () => {
     expect(remedyFor({ status: 'succeeded', error: null, details: {} })).toBeNull();
     expect(sourceNotes({ sources: { stories: { read: true }, auditLog: { read: false, reason: 'no Service Account token' } } })).toEqual(['auditLog: no Service Account token']);
     expect(sourceNotes({})).toEqual([]);
+  });
+});
+
+describe('what the token may call', () => {
+  const operations = ['GET /api/profiles', 'GET /api/profiles/{id}', 'POST /api/profiles/{id}/runs', 'PATCH /api/profiles/{id}/entitlements/{entitlementId}', 'POST /api/profiles/{id}/unrecognized-identifiers/{identifier}/mapping'];
+
+  it('matches a concrete path, or the template itself, by method and path', () => {
+    expect(allows(operations, 'POST', `/api/profiles/${ID}/runs`)).toBe(true);
+    expect(allows(operations, 'POST', '/api/profiles/{id}/runs')).toBe(true);
+    expect(allows(operations, 'post', `/api/profiles/${ID}/runs`)).toBe(true);
+    expect(allows(operations, 'PATCH', `/api/profiles/${ID}/entitlements/${ID}`)).toBe(true);
+    expect(allows(operations, 'POST', `/api/profiles/${ID}/unrecognized-identifiers/${encodeURIComponent('a/b c')}/mapping`)).toBe(true);
+    // The query is not part of the operation.
+    expect(allows(operations, 'GET', '/api/profiles?limit=25')).toBe(true);
+  });
+
+  it('refuses another method, a longer or shorter path, and a segment that is not a parameter', () => {
+    expect(allows(operations, 'DELETE', `/api/profiles/${ID}/entitlements/${ID}`)).toBe(false);
+    expect(allows(operations, 'POST', '/api/profiles')).toBe(false);
+    expect(allows(operations, 'POST', `/api/profiles/${ID}/runs/extra`)).toBe(false);
+    expect(allows(operations, 'GET', `/api/profiles/${ID}/x/y`)).toBe(false);
+    expect(allows(operations, 'PATCH', `/api/profiles/${ID}/entitlements`)).toBe(false);
+    expect(allows([], 'GET', '/api/profiles')).toBe(false);
+    // A template's literal dots are dots (no wildcard).
+    expect(allows(['GET /api/profiles/{id}/subscriptions.csv'], 'GET', `/api/profiles/${ID}/subscriptionsXcsv`)).toBe(false);
+    expect(allows(['GET /api/profiles/{id}/subscriptions.csv'], 'GET', `/api/profiles/${ID}/subscriptions.csv?state=active`)).toBe(true);
   });
 });

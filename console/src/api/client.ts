@@ -1,6 +1,6 @@
 // Every call the console makes to the API: same origin, the session cookie sent by the browser, the CSRF token
 // on whatever changes something, and a problem document turned into an error that carries its `detail`.
-import type { Session } from './types';
+import type { Me, Session } from './types';
 
 export interface FieldError {
   field: string;
@@ -91,4 +91,9 @@ export function query(params: Record<string, string | number | undefined | null>
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : '';
+}
+
+/** Who the session's token is and what it may call (the console shows only that). */
+export function whoAmI(): Promise<Me> {
+  return api<Me>('GET', '/api/me');
 }

@@ -104,7 +104,7 @@ export interface Subscription {
   firstSeenAt: string;
 }
 
-export const CANDIDATE_STATES = ['ready', 'attention_required', 'awaiting_user', 'awaiting_approval', 'closed_complete', 'closed_skipped', 'closed_canceled'] as const;
+export const CANDIDATE_STATES = ['ready', 'attention_required', 'awaiting_user', 'awaiting_approval', 'closed_complete', 'closed_skipped', 'closed_canceled', 'restored'] as const;
 export type CandidateState = (typeof CANDIDATE_STATES)[number];
 
 export interface RemovalCandidate {
@@ -219,4 +219,14 @@ export interface LicencePosition {
   models: ModelPosition[];
   totals: Record<string, CurrencyTotals>;
   history: HistoryEntry[];
+}
+
+export type Role = 'admin' | 'integrator' | 'viewer';
+
+/** The signed-in token (`GET /api/me`): who it is, and the operations ("METHOD /path/{param}") it may call. */
+export interface Me {
+  name: string;
+  role: Role;
+  profileIds: string[] | null;
+  operations: string[];
 }

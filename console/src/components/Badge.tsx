@@ -18,6 +18,7 @@ const TONE: Record<string, 'good' | 'warn' | 'bad' | 'neutral' | 'info'> = {
   closed_complete: 'good',
   closed_skipped: 'neutral',
   closed_canceled: 'neutral',
+  restored: 'info',
   passed: 'good',
   active: 'good',
   ended: 'neutral',

@@ -6,6 +6,7 @@ import { Empty, Loading, ProblemMessage } from '../components/feedback';
 import { Pager } from '../components/Pager';
 import { formatRelative, humanize } from '../lib/format';
 import { profilePath } from '../lib/router';
+import { useCan } from '../lib/useAccess';
 import { useResource } from '../lib/useResource';
 
 const LIMIT = 25;
@@ -20,20 +21,29 @@ async function loadProfiles(offset: number) {
 export function ProfilesPage() {
   const [offset, setOffset] = useState(0);
   const profiles = useResource(() => loadProfiles(offset), [offset]);
+  const canCreate = useCan()('POST', '/api/profiles');
   return (
     <>
       <div class="page-head">
         <h1 tabIndex={-1}>Profiles</h1>
-        <a class="button button-primary" href="/profiles/new">
-          New profile
-        </a>
+        {canCreate && (
+          <a class="button button-primary" href="/profiles/new">
+            New profile
+          </a>
+        )}
       </div>
       <p class="lead">Each profile connects one Asana organization: its seats, who uses them, and what was bought.</p>
       <ProblemMessage error={profiles.error} />
       {profiles.loading && !profiles.data && <Loading what="Loading the profiles" />}
       {profiles.data && profiles.data.page.total === 0 && (
         <Empty>
-          No profile yet. <a href="/profiles/new">Create one</a> with your Asana OAuth app.
+          {canCreate ? (
+            <>
+              No profile yet. <a href="/profiles/new">Create one</a> with your Asana OAuth app.
+            </>
+          ) : (
+            'No profile this token can see.'
+          )}
         </Empty>
       )}
       {profiles.data && profiles.data.page.total > 0 && (

@@ -5,6 +5,7 @@ import { Empty, Loading, ProblemMessage } from '../../components/feedback';
 import { useAction } from '../../components/useAction';
 import { formatCount, formatDate, formatMoney } from '../../lib/format';
 import { useResource } from '../../lib/useResource';
+import { useCan } from '../../lib/useAccess';
 import { EntitlementForm, type EntitlementInput } from './EntitlementForm';
 
 /** Seats bought per model: listed, added, changed and removed; the API's checks show next to the field. */
@@ -12,6 +13,11 @@ export function EntitlementsSection({ profile, models, onChange }: { profile: Pr
   const base = `/api/profiles/${profile.id}/entitlements`;
   const list = useResource(() => api<Page<Entitlement>>('GET', `${base}?limit=100`), [profile.id]);
   const [editing, setEditing] = useState<string | null>(null);
+  const can = useCan();
+  const canAdd = can('POST', base);
+  const canEdit = can('PATCH', `${base}/{entitlementId}`);
+  const canRemove = can('DELETE', `${base}/{entitlementId}`);
+  const columns = canEdit || canRemove ? 6 : 5;
   const changed = () => {
     list.reload();
     onChange();
@@ -43,16 +49,18 @@ export function EntitlementsSection({ profile, models, onChange }: { profile: Pr
                 <th scope="col">Unit price</th>
                 <th scope="col">Term</th>
                 <th scope="col">Current</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
+                {columns === 6 && (
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
               {list.data.items.map((e) =>
                 editing === e.id ? (
                   <tr key={e.id}>
-                    <td colSpan={6}>
+                    <td colSpan={columns}>
                       <EntitlementForm models={models} initial={e} submitLabel="Save" onSubmit={(input) => save(input, e.id)} onCancel={() => setEditing(null)} />
                     </td>
                   </tr>
@@ -65,14 +73,20 @@ export function EntitlementsSection({ profile, models, onChange }: { profile: Pr
                       {formatDate(e.termStart)} – {formatDate(e.termEnd)}
                     </td>
                     <td>{e.current ? 'yes' : 'no'}</td>
-                    <td class="row-actions">
-                      <button type="button" class="button-small" onClick={() => setEditing(e.id)} aria-label={`Edit ${e.edition} entitlement of ${e.quantity}`}>
-                        Edit
-                      </button>
-                      <button type="button" class="button-small button-danger" disabled={remove.busy} onClick={() => void remove.run(e)} aria-label={`Remove ${e.edition} entitlement of ${e.quantity}`}>
-                        Remove
-                      </button>
-                    </td>
+                    {columns === 6 && (
+                      <td class="row-actions">
+                        {canEdit && (
+                          <button type="button" class="button-small" onClick={() => setEditing(e.id)} aria-label={`Edit ${e.edition} entitlement of ${e.quantity}`}>
+                            Edit
+                          </button>
+                        )}
+                        {canRemove && (
+                          <button type="button" class="button-small button-danger" disabled={remove.busy} onClick={() => void remove.run(e)} aria-label={`Remove ${e.edition} entitlement of ${e.quantity}`}>
+                            Remove
+                          </button>
+                        )}
+                      </td>
+                    )}
                   </tr>
                 ),
               )}
@@ -80,8 +94,12 @@ export function EntitlementsSection({ profile, models, onChange }: { profile: Pr
           </table>
         </div>
       )}
-      <h3>Add an entitlement</h3>
-      {models.length === 0 ? <Empty>Models appear after the first subscription download.</Empty> : <EntitlementForm models={models} submitLabel="Add entitlement" onSubmit={(input) => save(input)} />}
+      {canAdd && (
+        <>
+          <h3>Add an entitlement</h3>
+          {models.length === 0 ? <Empty>Models appear after the first subscription download.</Empty> : <EntitlementForm models={models} submitLabel="Add entitlement" onSubmit={(input) => save(input)} />}
+        </>
+      )}
     </section>
   );
 }

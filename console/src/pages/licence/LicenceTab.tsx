@@ -7,6 +7,7 @@ import { useAction } from '../../components/useAction';
 import { historyChart, spreadChart, spreadTotal } from '../../lib/chartData';
 import { formatDateTime } from '../../lib/format';
 import { useResource } from '../../lib/useResource';
+import { useCan } from '../../lib/useAccess';
 import { PositionCard } from './PositionCard';
 import { TotalsTable } from './TotalsTable';
 import { EntitlementsSection } from './EntitlementsSection';
@@ -20,6 +21,7 @@ export function LicenceTab({ profile }: { profile: Profile }) {
     await api('POST', `/api/profiles/${profile.id}/runs`, { job: 'reconcile' });
     setWaitingSince({ computedAt: position.data?.computedAt ?? null, at: Date.now() });
   });
+  const canReconcile = useCan()('POST', `/api/profiles/${profile.id}/runs`);
   const waiting = waitingSince !== null && position.data?.computedAt === waitingSince.computedAt && Date.now() - waitingSince.at < 60_000;
   useEffect(() => {
     if (!waiting) return;
@@ -35,9 +37,11 @@ export function LicenceTab({ profile }: { profile: Profile }) {
         <div class="section-head">
           <h2 id="position-h">Licence position</h2>
           <div class="actions">
-            <button type="button" disabled={reconcile.busy} onClick={() => void reconcile.run()}>
-              Reconcile now
-            </button>
+            {canReconcile && (
+              <button type="button" disabled={reconcile.busy} onClick={() => void reconcile.run()}>
+                Reconcile now
+              </button>
+            )}
             <button type="button" class="button-quiet" onClick={position.reload}>
               Refresh
             </button>

@@ -1,15 +1,14 @@
 import { useState } from 'preact/hooks';
-import { api } from '../../api/client';
 import { CANDIDATE_STATES, type Profile, type RemovalCandidate, type SoftwareModel } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { Field } from '../../components/Field';
 import { Empty, Loading, Notice, ProblemMessage } from '../../components/feedback';
 import { Pager } from '../../components/Pager';
-import { useAction } from '../../components/useAction';
 import { formatRelative, humanize } from '../../lib/format';
 import { sortByActivity, type SortDirection } from '../../lib/sortByActivity';
 import { ActivitySortHeader } from './SortHeader';
 import { PAGE_SIZE, useList } from './useList';
+import { useCandidateActions } from './useCandidateActions';
 
 const OPEN = 'ready,attention_required,awaiting_user,awaiting_approval';
 
@@ -25,11 +24,7 @@ export function CandidatesSection({ profile, models }: { profile: Profile; model
   const path = `/api/profiles/${profile.id}/removal-candidates`;
   const { list, filters, setFilter, offset, setOffset, csvQuery } = useList<RemovalCandidate, { state: string; modelId: string }>(path, { state: OPEN, modelId: '' });
   const [sort, setSort] = useState<SortDirection>('none');
-  const [excluded, setExcluded] = useState<string | null>(null);
-  const exclude = useAction(async (c: RemovalCandidate) => {
-    await api('POST', `/api/profiles/${profile.id}/exclusion-rules/users`, { userGid: c.userGid, ...(c.email ? { email: c.email } : {}), reason: 'Excluded from the console' });
-    setExcluded(c.name ?? c.email ?? c.userGid);
-  });
+  const actions = useCandidateActions(profile, list.reload);
   const modelName = (id: string | null) => models.find((m) => m.id === id)?.edition ?? '—';
   const rows = list.data ? sortByActivity(list.data.items, sort) : [];
   return (
@@ -67,8 +62,8 @@ export function CandidatesSection({ profile, models }: { profile: Profile; model
           )}
         </Field>
       </form>
-      {excluded && <Notice>{excluded} is excluded: never counted or reclaimed; the next activity run closes the candidate.</Notice>}
-      <ProblemMessage error={list.error ?? exclude.error} />
+      {actions.notice && <Notice>{actions.notice}</Notice>}
+      <ProblemMessage error={list.error ?? actions.error} />
       {list.loading && !list.data && <Loading what="Loading the candidates" />}
       {list.data && list.data.total === 0 && <Empty>No candidate matches. The activity run finds people inactive for longer than their rule allows.</Empty>}
       {list.data && list.data.total > 0 && (
@@ -83,9 +78,11 @@ export function CandidatesSection({ profile, models }: { profile: Profile; model
                   <th scope="col">State</th>
                   <ActivitySortHeader direction={sort} onChange={setSort} />
                   <th scope="col">Reason</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
+                  {actions.any && (
+                    <th scope="col">
+                      <span class="visually-hidden">Actions</span>
+                    </th>
+                  )}
                 </tr>
               </thead>
               <tbody>
@@ -102,13 +99,20 @@ export function CandidatesSection({ profile, models }: { profile: Profile; model
                     </td>
                     <td>{formatRelative(c.lastActivityAt)}</td>
                     <td>{c.reason ?? '—'}</td>
-                    <td class="row-actions">
-                      {!c.state.startsWith('closed') && (
-                        <button type="button" class="button-small" disabled={exclude.busy} onClick={() => void exclude.run(c)} aria-label={`Exclude ${c.name ?? c.userGid}`}>
-                          Exclude
-                        </button>
-                      )}
-                    </td>
+                    {actions.any && (
+                      <td class="row-actions">
+                        {actions.mayExclude(c) && (
+                          <button type="button" class="button-small" disabled={actions.exclude.busy} onClick={() => void actions.exclude.run(c)} aria-label={`Exclude ${c.name ?? c.userGid}`}>
+                            Exclude
+                          </button>
+                        )}
+                        {actions.mayRestore(c) && (
+                          <button type="button" class="button-small" disabled={actions.restore.busy} onClick={() => void actions.restore.run(c)} aria-label={`Restore ${c.name ?? c.userGid}`}>
+                            Restore
+                          </button>
+                        )}
+                      </td>
+                    )}
                   </tr>
                 ))}
               </tbody>

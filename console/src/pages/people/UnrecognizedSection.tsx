@@ -6,30 +6,38 @@ import { Empty, Loading, ProblemMessage } from '../../components/feedback';
 import { useAction } from '../../components/useAction';
 import { formatDate, plural } from '../../lib/format';
 import { useResource } from '../../lib/useResource';
+import { useCan } from '../../lib/useAccess';
 
 const NEW = '__new__';
 
 /** Licence types no model maps: kept but not costed until mapped to a model (an existing one, or a new one). */
 export function UnrecognizedSection({ profile, models, onMapped }: { profile: Profile; models: SoftwareModel[]; onMapped: () => void }) {
   const list = useResource(() => api<Page<UnrecognizedIdentifier>>('GET', `/api/profiles/${profile.id}/unrecognized-identifiers?limit=100`), [profile.id]);
+  const canMap = useCan()('POST', `/api/profiles/${profile.id}/unrecognized-identifiers/{identifier}/mapping`);
   return (
     <section class="card" aria-labelledby="unrec-h">
       <h2 id="unrec-h">Unrecognized licence types</h2>
       <ProblemMessage error={list.error} />
       {list.loading && !list.data && <Loading what="Loading" />}
       {list.data && list.data.items.length === 0 && <Empty>Every licence type seen maps to a model.</Empty>}
-      {list.data?.items.map((u) => (
-        <MappingRow
-          key={u.identifier}
-          profile={profile}
-          models={models}
-          item={u}
-          onMapped={() => {
-            list.reload();
-            onMapped();
-          }}
-        />
-      ))}
+      {list.data?.items.map((u) =>
+        canMap ? (
+          <MappingRow
+            key={u.identifier}
+            profile={profile}
+            models={models}
+            item={u}
+            onMapped={() => {
+              list.reload();
+              onMapped();
+            }}
+          />
+        ) : (
+          <p key={u.identifier} class="inline-form-title">
+            <IdentifierFacts item={u} />
+          </p>
+        ),
+      )}
     </section>
   );
 }
@@ -51,7 +59,7 @@ function MappingRow({ profile, models, item, onMapped }: { profile: Profile; mod
       }}
     >
       <p class="inline-form-title">
-        <code>{item.identifier}</code>: {plural(item.subscriptions, 'subscription')}, first seen {formatDate(item.firstSeenAt)}
+        <IdentifierFacts item={item} />
       </p>
       <Field label="Map to" error={fieldError(map.error, 'modelId')}>
         {(a) => (
@@ -77,5 +85,13 @@ function MappingRow({ profile, models, item, onMapped }: { profile: Profile; mod
       </div>
       <ProblemMessage error={map.error} />
     </form>
+  );
+}
+
+function IdentifierFacts({ item }: { item: UnrecognizedIdentifier }) {
+  return (
+    <>
+      <code>{item.identifier}</code>: {plural(item.subscriptions, 'subscription')}, first seen {formatDate(item.firstSeenAt)}
+    </>
   );
 }

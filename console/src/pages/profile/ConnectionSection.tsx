@@ -3,12 +3,15 @@ import type { Profile } from '../../api/types';
 import { ProblemMessage } from '../../components/feedback';
 import { useAction } from '../../components/useAction';
 import { formatDateTime } from '../../lib/format';
+import { useCan } from '../../lib/useAccess';
 
 /** The connection's state, and Authorize: off to Asana's consent page, and back to this profile after it. */
 export function ConnectionSection({ profile }: { profile: Profile }) {
   const c = profile.connection;
+  const authorizePath = `/api/profiles/${profile.id}/oauth/authorize`;
+  const canAuthorize = useCan()('GET', authorizePath);
   const authorize = useAction(async () => {
-    const { authorizeUrl } = await api<{ authorizeUrl: string }>('GET', `/api/profiles/${profile.id}/oauth/authorize`);
+    const { authorizeUrl } = await api<{ authorizeUrl: string }>('GET', authorizePath);
     location.assign(authorizeUrl);
   });
   return (
@@ -48,12 +51,14 @@ export function ConnectionSection({ profile }: { profile: Profile }) {
               <p>What to do: authorize again with an Asana admin account, then validate.</p>
             </div>
           )}
-          <div class="actions">
-            <button type="button" class={c.authorized ? '' : 'button-primary'} disabled={authorize.busy} onClick={() => void authorize.run()}>
-              {c.authorized ? 'Authorize again' : 'Authorize'}
-            </button>
-            <small class="hint">Opens Asana's consent page; you come back here after it.</small>
-          </div>
+          {canAuthorize && (
+            <div class="actions">
+              <button type="button" class={c.authorized ? '' : 'button-primary'} disabled={authorize.busy} onClick={() => void authorize.run()}>
+                {c.authorized ? 'Authorize again' : 'Authorize'}
+              </button>
+              <small class="hint">Opens Asana's consent page; you come back here after it.</small>
+            </div>
+          )}
           <ProblemMessage error={authorize.error} />
         </>
       )}

@@ -3,10 +3,16 @@ import type { Profile } from '../../api/types';
 import { Notice, ProblemMessage } from '../../components/feedback';
 import { useAction } from '../../components/useAction';
 import { formatDateTime } from '../../lib/format';
+import { useCan } from '../../lib/useAccess';
 
 /** Validate (each check with its result and remedy), then Publish or Unpublish. */
 export function ValidationSection({ profile, onChange }: { profile: Profile; onChange: () => void }) {
   const v = profile.validation;
+  const base = `/api/profiles/${profile.id}`;
+  const can = useCan();
+  const canValidate = can('POST', `${base}/validate`);
+  const lifecycleTo = profile.status === 'draft' ? 'publish' : 'unpublish';
+  const canLifecycle = can('POST', `${base}/${lifecycleTo}`);
   const validate = useAction(async () => {
     await api('POST', `/api/profiles/${profile.id}/validate`);
     onChange();
@@ -45,20 +51,20 @@ export function ValidationSection({ profile, onChange }: { profile: Profile; onC
           </ul>
         </>
       )}
-      <div class="actions">
-        <button type="button" disabled={validate.busy} onClick={() => void validate.run()}>
-          {validate.busy ? 'Validating…' : 'Validate'}
-        </button>
-        {profile.status === 'draft' ? (
-          <button type="button" class="button-primary" disabled={lifecycle.busy} onClick={() => void lifecycle.run('publish')}>
-            Publish
-          </button>
-        ) : (
-          <button type="button" disabled={lifecycle.busy} onClick={() => void lifecycle.run('unpublish')}>
-            Unpublish
-          </button>
-        )}
-      </div>
+      {(canValidate || canLifecycle) && (
+        <div class="actions">
+          {canValidate && (
+            <button type="button" disabled={validate.busy} onClick={() => void validate.run()}>
+              {validate.busy ? 'Validating…' : 'Validate'}
+            </button>
+          )}
+          {canLifecycle && (
+            <button type="button" class={lifecycleTo === 'publish' ? 'button-primary' : ''} disabled={lifecycle.busy} onClick={() => void lifecycle.run(lifecycleTo)}>
+              {lifecycleTo === 'publish' ? 'Publish' : 'Unpublish'}
+            </button>
+          )}
+        </div>
+      )}
       <ProblemMessage error={validate.error ?? lifecycle.error} />
       {profile.status === 'published' && <Notice>Published: the schedules below run the jobs.</Notice>}
     </section>

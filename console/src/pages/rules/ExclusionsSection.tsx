@@ -5,6 +5,8 @@ import { Field, fieldError } from '../../components/Field';
 import { Empty, Loading, ProblemMessage } from '../../components/feedback';
 import { useAction } from '../../components/useAction';
 import { useResource } from '../../lib/useResource';
+import { useCan } from '../../lib/useAccess';
+import { Badge } from '../../components/Badge';
 
 type Kind = 'identifiers' | 'users';
 type Rule = IdentifierExclusion | UserExclusion;
@@ -16,7 +18,7 @@ const TEXT: Record<Kind, { title: string; what: string; empty: string }> = {
 
 const ruleName = (r: Rule) => ('identifier' in r ? r.identifier : [r.email, r.userGid].filter(Boolean).join(' / '));
 
-/** The exclusion rules of one kind: switched on and off, their reason edited in place, added and removed. */
+/** The exclusion rules of one kind: switched on and off, their reason edited in place, added and removed (each when the token may). */
 export function ExclusionsSection({ profile, kind }: { profile: Profile; kind: Kind }) {
   const base = `/api/profiles/${profile.id}/exclusion-rules/${kind}`;
   const rules = useResource(() => api<Page<Rule>>('GET', `${base}?limit=100`), [base]);
@@ -28,6 +30,9 @@ export function ExclusionsSection({ profile, kind }: { profile: Profile; kind: K
     await api('DELETE', `${base}/${r.id}`);
     rules.reload();
   });
+  const can = useCan();
+  const canChange = can('PATCH', `${base}/{ruleId}`);
+  const canRemove = can('DELETE', `${base}/{ruleId}`);
   return (
     <section class="card" aria-labelledby={`excl-${kind}-h`}>
       <h2 id={`excl-${kind}-h`}>{TEXT[kind].title}</h2>
@@ -40,18 +45,29 @@ export function ExclusionsSection({ profile, kind }: { profile: Profile; kind: K
           {rules.data.items.map((r) => (
             <li key={r.id}>
               <strong>{ruleName(r)}</strong>
-              <label class="check">
-                <input type="checkbox" checked={r.active} onChange={(e) => void change.run(r, { active: e.currentTarget.checked })} /> Active
-              </label>
-              <ReasonEditor rule={r} onSave={(reason) => change.run(r, { reason })} />
-              <button type="button" class="button-small button-danger" onClick={() => void remove.run(r)} aria-label={`Remove the exclusion of ${ruleName(r)}`}>
-                Remove
-              </button>
+              {canChange ? (
+                <>
+                  <label class="check">
+                    <input type="checkbox" checked={r.active} onChange={(e) => void change.run(r, { active: e.currentTarget.checked })} /> Active
+                  </label>
+                  <ReasonEditor rule={r} onSave={(reason) => change.run(r, { reason })} />
+                </>
+              ) : (
+                <>
+                  <Badge value={r.active ? 'active' : 'inactive'} />
+                  <span class={r.reason ? '' : 'muted'}>{r.reason ?? 'no reason given'}</span>
+                </>
+              )}
+              {canRemove && (
+                <button type="button" class="button-small button-danger" onClick={() => void remove.run(r)} aria-label={`Remove the exclusion of ${ruleName(r)}`}>
+                  Remove
+                </button>
+              )}
             </li>
           ))}
         </ul>
       )}
-      <AddExclusion kind={kind} base={base} onAdded={rules.reload} />
+      {can('POST', base) && <AddExclusion kind={kind} base={base} onAdded={rules.reload} />}
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { Empty, Loading, ProblemMessage } from '../../components/feedback';
 import { useAction } from '../../components/useAction';
 import { formatCount } from '../../lib/format';
 import { useResource } from '../../lib/useResource';
+import { useCan } from '../../lib/useAccess';
 
 /** The software models: what each licence type is, and whether it costs money. */
 export function ModelsSection({ profile }: { profile: Profile }) {
@@ -12,6 +13,7 @@ export function ModelsSection({ profile }: { profile: Profile }) {
     await api('PATCH', `/api/profiles/${profile.id}/software-models/${m.id}`, { billable: value });
     models.reload();
   });
+  const canChange = useCan()('PATCH', `/api/profiles/${profile.id}/software-models/{modelId}`);
   return (
     <section class="card" aria-labelledby="models-h">
       <h2 id="models-h">Software models</h2>
@@ -37,7 +39,13 @@ export function ModelsSection({ profile }: { profile: Profile }) {
                   <td>{m.identifiers.join(', ')}</td>
                   <td>{formatCount(m.activeSubscriptions)}</td>
                   <td>
-                    <input type="checkbox" aria-label={`${m.edition} costs money`} checked={m.billable} disabled={billable.busy} onChange={(e) => void billable.run(m, e.currentTarget.checked)} />
+                    {canChange ? (
+                      <input type="checkbox" aria-label={`${m.edition} costs money`} checked={m.billable} disabled={billable.busy} onChange={(e) => void billable.run(m, e.currentTarget.checked)} />
+                    ) : m.billable ? (
+                      'yes'
+                    ) : (
+                      'no'
+                    )}
                   </td>
                 </tr>
               ))}

@@ -4,11 +4,14 @@ import type { Page, Profile, ReclamationRule } from '../../api/types';
 import { Field, fieldError } from '../../components/Field';
 import { Empty, Loading, ProblemMessage } from '../../components/feedback';
 import { useAction } from '../../components/useAction';
+import { plural } from '../../lib/format';
 import { useResource } from '../../lib/useResource';
+import { useCan } from '../../lib/useAccess';
 
-/** One rule per model: how many days without activity make a seat a removal candidate, edited in place. */
+/** One rule per model: how many days without activity make a seat a removal candidate, edited in place when the token may. */
 export function ReclamationRulesSection({ profile }: { profile: Profile }) {
   const rules = useResource(() => api<Page<ReclamationRule>>('GET', `/api/profiles/${profile.id}/reclamation-rules?limit=100`), [profile.id]);
+  const canChange = useCan()('PATCH', `/api/profiles/${profile.id}/reclamation-rules/{ruleId}`);
   return (
     <section class="card" aria-labelledby="rules-h">
       <h2 id="rules-h">Reclamation rules</h2>
@@ -16,7 +19,15 @@ export function ReclamationRulesSection({ profile }: { profile: Profile }) {
       <ProblemMessage error={rules.error} />
       {rules.loading && !rules.data && <Loading what="Loading the rules" />}
       {rules.data && rules.data.items.length === 0 && <Empty>Rules appear with the models, after the first download.</Empty>}
-      {rules.data?.items.map((r) => <RuleRow key={r.id} profile={profile} rule={r} onSaved={rules.reload} />)}
+      {rules.data?.items.map((r) =>
+        canChange ? (
+          <RuleRow key={r.id} profile={profile} rule={r} onSaved={rules.reload} />
+        ) : (
+          <p key={r.id} class="inline-form-title">
+            {r.edition}: {plural(r.thresholdDays, 'day')} without activity, {r.active ? 'active' : 'inactive'}
+          </p>
+        ),
+      )}
     </section>
   );
 }
