@@ -131,9 +131,14 @@ describe('the console', { timeout: 120_000 }, () => {
     expect(api.body.total).toBeGreaterThan(0);
     expect(await rows.count()).toBe(Math.min(25, api.body.total));
     expect(await rows.first().textContent()).toContain('ready');
-    // Sorting by last activity: the header says how it sorts.
-    await page.getByRole('button', { name: /Last activity/ }).first().click();
+    // Sorting by last activity: the API sorts (every page, and the CSV), and the header says how.
+    const [sorted] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/removal-candidates?') && r.url().includes('sort=lastActivityAt')),
+      page.getByRole('button', { name: /Last activity/ }).first().click(),
+    ]);
+    expect(sorted.status()).toBe(200);
     expect(await page.locator('th[aria-sort="ascending"]').count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'Download CSV' }).first().getAttribute('href')).toContain('sort=lastActivityAt');
     await expectAccessible(page, 'people');
     await screenshot(page, 'people');
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { countLabel, formatCount, plural, formatDate, formatDuration, formatMoney, formatRelative, humanize, usedShare } from '../../console/src/lib/format';
 import { historyChart, spreadChart, spreadTotal } from '../../console/src/lib/chartData';
-import { sortByActivity, nextDirection } from '../../console/src/lib/sortByActivity';
+import { directionOf, nextDirection, sortParam } from '../../console/src/lib/sortByActivity';
 import { parseRoute, profilePath } from '../../console/src/lib/routes';
 import { remedyFor, sourceNotes, temporalRunUrl } from '../../console/src/lib/runs';
 import { allows } from '../../console/src/lib/access';
@@ -88,11 +88,9 @@ describe('chart data', () => {
 });
 
 describe('sorting by last activity', () => {
-  const rows = [{ lastActivityAt: '2026-01-05T00:00:00Z' }, { lastActivityAt: null }, { lastActivityAt: '2026-01-01T00:00:00Z' }];
-  it('puts the least active first when ascending, "never" before any date', () => {
-    expect(sortByActivity(rows, 'ascending').map((r) => r.lastActivityAt)).toEqual([null, '2026-01-01T00:00:00Z', '2026-01-05T00:00:00Z']);
-    expect(sortByActivity(rows, 'descending').map((r) => r.lastActivityAt)).toEqual(['2026-01-05T00:00:00Z', '2026-01-01T00:00:00Z', null]);
-    expect(sortByActivity(rows, 'none')).toBe(rows);
+  it("asks the API for the least active first when ascending, the most recent first when descending, and cycles", () => {
+    expect([sortParam('ascending'), sortParam('descending'), sortParam('none')]).toEqual(['lastActivityAt', '-lastActivityAt', '']);
+    for (const d of ['ascending', 'descending', 'none'] as const) expect(directionOf(sortParam(d))).toBe(d);
     expect([nextDirection('none'), nextDirection('ascending'), nextDirection('descending')]).toEqual(['ascending', 'descending', 'none']);
   });
 });

@@ -1,13 +1,14 @@
-// Sorting rows of a page by last activity (the API pages in its own order; the console sorts what it shows).
+// Sorting a list by last activity: the API sorts (every page, and the CSV), the console says which way.
 
 export type SortDirection = 'none' | 'ascending' | 'descending';
 
-/** Oldest activity first when ascending, with "never" before every date (the least active first). */
-export function sortByActivity<T extends { lastActivityAt: string | null }>(rows: T[], direction: SortDirection): T[] {
-  if (direction === 'none') return rows;
-  const time = (r: T) => (r.lastActivityAt ? Date.parse(r.lastActivityAt) : -Infinity);
-  const sorted = [...rows].sort((a, b) => time(a) - time(b));
-  return direction === 'ascending' ? sorted : sorted.reverse();
+/** The API's `sort` parameter for a direction: ascending is the least active first ("never" before every date). */
+export function sortParam(direction: SortDirection): '' | 'lastActivityAt' | '-lastActivityAt' {
+  return direction === 'ascending' ? 'lastActivityAt' : direction === 'descending' ? '-lastActivityAt' : '';
+}
+
+export function directionOf(sort: string): SortDirection {
+  return sort === 'lastActivityAt' ? 'ascending' : sort === '-lastActivityAt' ? 'descending' : 'none';
 }
 
 export function nextDirection(d: SortDirection): SortDirection {

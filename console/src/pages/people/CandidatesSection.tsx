@@ -1,11 +1,10 @@
-import { useState } from 'preact/hooks';
 import { CANDIDATE_STATES, type Profile, type RemovalCandidate, type SoftwareModel } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { Field } from '../../components/Field';
 import { Empty, Loading, Notice, ProblemMessage } from '../../components/feedback';
 import { Pager } from '../../components/Pager';
 import { formatRelative, humanize } from '../../lib/format';
-import { sortByActivity, type SortDirection } from '../../lib/sortByActivity';
+import { directionOf, sortParam } from '../../lib/sortByActivity';
 import { ActivitySortHeader } from './SortHeader';
 import { PAGE_SIZE, useList } from './useList';
 import { useCandidateActions } from './useCandidateActions';
@@ -22,11 +21,10 @@ function stateNote(c: RemovalCandidate): string | null {
 
 export function CandidatesSection({ profile, models }: { profile: Profile; models: SoftwareModel[] }) {
   const path = `/api/profiles/${profile.id}/removal-candidates`;
-  const { list, filters, setFilter, offset, setOffset, csvQuery } = useList<RemovalCandidate, { state: string; modelId: string }>(path, { state: OPEN, modelId: '' });
-  const [sort, setSort] = useState<SortDirection>('none');
+  const { list, filters, setFilter, offset, setOffset, csvQuery } = useList<RemovalCandidate, { state: string; modelId: string; sort: string }>(path, { state: OPEN, modelId: '', sort: '' });
   const actions = useCandidateActions(profile, list.reload);
   const modelName = (id: string | null) => models.find((m) => m.id === id)?.edition ?? '—';
-  const rows = list.data ? sortByActivity(list.data.items, sort) : [];
+  const rows = list.data?.items ?? [];
   return (
     <section class="card" aria-labelledby="candidates-h">
       <div class="section-head">
@@ -76,7 +74,7 @@ export function CandidatesSection({ profile, models }: { profile: Profile; model
                   <th scope="col">Person</th>
                   <th scope="col">Model</th>
                   <th scope="col">State</th>
-                  <ActivitySortHeader direction={sort} onChange={setSort} />
+                  <ActivitySortHeader direction={directionOf(filters.sort)} onChange={(d) => setFilter('sort', sortParam(d))} />
                   <th scope="col">Reason</th>
                   {actions.any && (
                     <th scope="col">

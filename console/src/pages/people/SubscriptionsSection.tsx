@@ -1,24 +1,23 @@
-import { useState } from 'preact/hooks';
 import type { Profile, SoftwareModel, Subscription } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { Field } from '../../components/Field';
 import { Empty, Loading, ProblemMessage } from '../../components/feedback';
 import { Pager } from '../../components/Pager';
 import { formatDate, formatRelative } from '../../lib/format';
-import { sortByActivity, type SortDirection } from '../../lib/sortByActivity';
+import { directionOf, sortParam } from '../../lib/sortByActivity';
 import { ActivitySortHeader } from './SortHeader';
 import { PAGE_SIZE, useList } from './useList';
 
 export function SubscriptionsSection({ profile, models }: { profile: Profile; models: SoftwareModel[] }) {
   const path = `/api/profiles/${profile.id}/subscriptions`;
-  const { list, filters, setFilter, offset, setOffset, csvQuery } = useList<Subscription, { status: string; modelId: string; email: string; inactiveSince: string }>(path, {
+  const { list, filters, setFilter, offset, setOffset, csvQuery } = useList<Subscription, { status: string; modelId: string; email: string; inactiveSince: string; sort: string }>(path, {
     status: 'active',
     modelId: '',
     email: '',
     inactiveSince: '',
+    sort: '',
   });
-  const [sort, setSort] = useState<SortDirection>('none');
-  const rows = list.data ? sortByActivity(list.data.items, sort) : [];
+  const rows = list.data?.items ?? [];
   return (
     <section class="card" aria-labelledby="subs-h">
       <div class="section-head">
@@ -69,7 +68,7 @@ export function SubscriptionsSection({ profile, models }: { profile: Profile; mo
                   <th scope="col">Person</th>
                   <th scope="col">Licence type</th>
                   <th scope="col">Status</th>
-                  <ActivitySortHeader direction={sort} onChange={setSort} />
+                  <ActivitySortHeader direction={directionOf(filters.sort)} onChange={(d) => setFilter('sort', sortParam(d))} />
                   <th scope="col">First seen</th>
                 </tr>
               </thead>
