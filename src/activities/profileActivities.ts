@@ -1,5 +1,6 @@
 import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { runDetails, runSummary } from '../runs/summaries';
+import { scheduleNote } from '../temporal/scheduleNames';
 import type { Db } from '../db/pool';
 import type { Metrics } from '../metrics';
 import type { AsanaClients } from '../profiles/asanaClients';
@@ -84,7 +85,7 @@ export function createProfileActivities(deps: ProfileActivityDeps) {
           policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
           memo: { profile: displayName, job: kind },
           typedSearchAttributes: [{ key: PROFILE_ID, value: input.profileId }],
-          state: { note: `${displayName}: ${kind}` },
+          state: { note: scheduleNote(displayName, kind) },
         });
         created.push(id);
       }

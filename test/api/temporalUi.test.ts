@@ -53,6 +53,12 @@ describe('the Temporal UI names things', () => {
       expect((schedule.action as { staticSummary?: string }).staticSummary).toBe(`${title} — Acme EU`);
     }
 
+    // Renamed while published: the schedules start runs under the new name from now on.
+    expect((await h.api('PATCH', `/api/profiles/${profileId}`, { displayName: 'Acme Europe' })).status).toBe(200);
+    const afterRename = await h.temporal.schedule.getHandle(scheduleId(profileId, 'download')).describe();
+    expect((afterRename.action as { staticSummary?: string }).staticSummary).toBe('Download subscriptions — Acme Europe');
+    expect(afterRename.state.note).toBe('Acme Europe: download');
+
     // The profile workflow: its summary, and its state through a query.
     const profile = h.temporal.workflow.getHandle(`profile/${profileId}`);
     expect(await (await profile.describe()).staticSummary()).toMatch(/^Profile — /);

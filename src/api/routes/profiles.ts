@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { profileSummary } from '../../runs/summaries';
+import { renameSchedules } from '../../temporal/scheduleNames';
 import { Router } from 'express';
 import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
@@ -193,7 +194,10 @@ export function profilesRouter(deps: ApiDeps): Router {
       await handle(id).executeUpdate(changeOptionsUpdate, { args: [change] });
     }
     // Last: the name is the one change no workflow has to agree to.
-    if (body.displayName !== undefined) await setDisplayName(db, id, body.displayName);
+    if (body.displayName !== undefined) {
+      await setDisplayName(db, id, body.displayName);
+      await renameSchedules(temporal, id, body.displayName);
+    }
     const after = await loadView(id);
     recordAudit(res, { before: viewBefore, after });
     res.json(after);
