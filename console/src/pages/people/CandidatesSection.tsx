@@ -6,6 +6,7 @@ import { Pager } from '../../components/Pager';
 import { formatRelative, humanize } from '../../lib/format';
 import { directionOf, sortParam } from '../../lib/sortByActivity';
 import { ActivitySortHeader } from './SortHeader';
+import { ModelFilter } from './ModelFilter';
 import { PAGE_SIZE, useList } from './useList';
 import { useCandidateActions } from './useCandidateActions';
 
@@ -47,18 +48,7 @@ export function CandidatesSection({ profile, models }: { profile: Profile; model
             </select>
           )}
         </Field>
-        <Field label="Model">
-          {(a) => (
-            <select {...a} value={filters.modelId} onChange={(e) => setFilter('modelId', e.currentTarget.value)}>
-              <option value="">any</option>
-              {models.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.edition}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ModelFilter models={models} value={filters.modelId} onChange={(v) => setFilter('modelId', v)} />
       </form>
       {actions.notice && <Notice>{actions.notice}</Notice>}
       <ProblemMessage error={list.error ?? actions.error} />

@@ -6,6 +6,7 @@ import { Pager } from '../../components/Pager';
 import { formatDate, formatRelative } from '../../lib/format';
 import { directionOf, sortParam } from '../../lib/sortByActivity';
 import { ActivitySortHeader } from './SortHeader';
+import { ModelFilter } from './ModelFilter';
 import { PAGE_SIZE, useList } from './useList';
 
 export function SubscriptionsSection({ profile, models }: { profile: Profile; models: SoftwareModel[] }) {
@@ -36,18 +37,7 @@ export function SubscriptionsSection({ profile, models }: { profile: Profile; mo
             </select>
           )}
         </Field>
-        <Field label="Model">
-          {(a) => (
-            <select {...a} value={filters.modelId} onChange={(e) => setFilter('modelId', e.currentTarget.value)}>
-              <option value="">any</option>
-              {models.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.edition}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ModelFilter models={models} value={filters.modelId} onChange={(v) => setFilter('modelId', v)} />
         <Field label="Inactive since">
           {(a) => <input {...a} type="date" value={filters.inactiveSince} onChange={(e) => setFilter('inactiveSince', e.currentTarget.value)} />}
         </Field>
