@@ -181,8 +181,8 @@ describe('the same organization with the OAuth grant only', () => {
     const profileId = await readyProfile(h, { reclaimSubscriptions: false });
     expect((await runJob(h, profileId, 'download')).ok).toBe(true);
     await h.simControl('DELETE', '/_sim/requests');
-    // 40 requests a second per token against 8 projects read at once, and one answer in ten a 500.
-    await h.simControl('POST', '/_sim/faults', { rateLimitPerMinute: 40, rateLimitWindowSeconds: 1, errorRate: 0.1 });
+    // 20 requests a second per token against 8 projects read at once, and one answer in ten a 500.
+    await h.simControl('POST', '/_sim/faults', { rateLimitPerMinute: 20, rateLimitWindowSeconds: 1, errorRate: 0.1 });
     let activity;
     try {
       activity = await runJob(h, profileId, 'activity');
@@ -192,7 +192,7 @@ describe('the same organization with the OAuth grant only', () => {
     expect(activity.ok, String((activity as { error?: unknown }).error)).toBe(true);
     const requests = (await h.simControl('GET', '/_sim/requests')) as Array<{ status: number; path: string }>;
     const api = requests.filter((r) => r.path.startsWith('/api/'));
-    expect(api.filter((r) => r.status === 429).length, 'the limit was in force').toBeGreaterThan(10);
+    expect(api.filter((r) => r.status === 429).length, 'the limit was in force').toBeGreaterThanOrEqual(5);
     expect(api.filter((r) => r.status === 500).length, '500s were met').toBeGreaterThan(5);
 
     const got = await candidateGids(profileId);
