@@ -15,6 +15,8 @@ export interface RunTuning {
   transientRetries?: number;
   /** How many projects the stories walk reads at once (default 8). */
   storyConcurrency?: number;
+  /** How many time slices of the audit log's first read are read at once (default 8; 1: one stream). */
+  auditLogConcurrency?: number;
 }
 
 /** What a schedule (or `POST .../runs`) passes to a run workflow. */

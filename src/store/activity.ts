@@ -1,5 +1,5 @@
 // Each person's newest activity and where the activity sources stand: the only module that reads or writes
-// `user_activity`, `activity_cursors` and `story_project_cursors`.
+// `user_activity`, `activity_cursors`, `activity_backfill_slices` and `story_project_cursors`.
 import type { Queryable, Tx } from '../db/pool';
 import type { ActivitySource } from '../profiles/types';
 
@@ -67,12 +67,16 @@ export async function activityCompleteSince(db: Queryable, profileId: string, so
   return new Date(Math.max(...rows.map((r) => r.coverage_start.getTime())));
 }
 
-/** A person's newest signal from one source, folded into their last activity ("update if later"). */
+/**
+ * A person's newest signal from one source, folded into their last activity ("update if later"). Rows are
+ * locked in the order of their gid, so pages folded side by side (slices, projects) wait for each other, never
+ * deadlock.
+ */
 async function foldLatest(tx: Tx, profileId: string, column: 'last_story_at' | 'last_audit_event_at', latest: Map<string, string>): Promise<void> {
   if (latest.size === 0) return;
   await tx.query(
     `INSERT INTO user_activity AS a (profile_id, user_gid, last_activity_at, ${column})
-     SELECT $1, u.gid, u.at, u.at FROM unnest($2::text[], $3::timestamptz[]) AS u(gid, at)
+     SELECT $1, u.gid, u.at, u.at FROM unnest($2::text[], $3::timestamptz[]) AS u(gid, at) ORDER BY u.gid
      ON CONFLICT (profile_id, user_gid) DO UPDATE SET
        last_activity_at = GREATEST(a.last_activity_at, EXCLUDED.last_activity_at),
        ${column} = GREATEST(a.${column}, EXCLUDED.${column})`,
@@ -97,6 +101,81 @@ export async function applyAuditPage(tx: Tx, profileId: string, latest: Map<stri
   await tx.query(
     `UPDATE activity_cursors SET watermark = COALESCE($2, watermark), events_read = events_read + $3, updated_at = now() WHERE profile_id = $1 AND source = 'auditLog'`,
     [profileId, nextOffset, read],
+  );
+}
+
+// ---- the audit log's first read, in time slices ----
+
+export interface BackfillSlice {
+  index: number;
+  startAt: Date;
+  /** Exclusive; null for the newest slice, whose offset is the stream's watermark. */
+  endAt: Date | null;
+  /** Asana's offset after the slice's last committed page (null before its first). */
+  offset: string | null;
+  pages: number;
+  done: boolean;
+}
+
+export interface SliceBounds {
+  index: number;
+  startAt: Date;
+  endAt: Date | null;
+}
+
+interface SliceRow {
+  slice: number;
+  start_at: Date;
+  end_at: Date | null;
+  page_offset: string | null;
+  pages: number;
+  done: boolean;
+}
+
+const SLICE_COLUMNS = 'slice, start_at, end_at, page_offset, pages, done';
+const toSlice = (r: SliceRow): BackfillSlice => ({ index: r.slice, startAt: r.start_at, endAt: r.end_at, offset: r.page_offset, pages: r.pages, done: r.done });
+
+/** The audit log's backfill slices of a profile, oldest first (none: it never had one). */
+export async function getBackfillSlices(db: Queryable, profileId: string): Promise<BackfillSlice[]> {
+  const rows = await db.query<SliceRow>(`SELECT ${SLICE_COLUMNS} FROM activity_backfill_slices WHERE profile_id = $1 ORDER BY slice`, [profileId]);
+  return rows.map(toSlice);
+}
+
+/**
+ * Records the slices of a first read, unless the profile has some already (an attempt that raced this one
+ * planned first: its slices stand, so the two never split the window differently). Answers the slices that stand.
+ */
+export async function planBackfill(tx: Tx, profileId: string, slices: readonly SliceBounds[]): Promise<BackfillSlice[]> {
+  await tx.query("SELECT 1 FROM activity_cursors WHERE profile_id = $1 AND source = 'auditLog' FOR UPDATE", [profileId]);
+  const existing = await getBackfillSlices(tx, profileId);
+  if (existing.length > 0) return existing;
+  const rows = await tx.query<SliceRow>(
+    `INSERT INTO activity_backfill_slices (profile_id, slice, start_at, end_at)
+     SELECT $1, s.i, s.start_at, s.end_at FROM unnest($2::int[], $3::timestamptz[], $4::timestamptz[]) AS s(i, start_at, end_at)
+     RETURNING ${SLICE_COLUMNS}`,
+    [profileId, slices.map((s) => s.index), slices.map((s) => s.startAt), slices.map((s) => s.endAt)],
+  );
+  return rows.map(toSlice).sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Folds one page of a slice into each person's last activity and moves the slice's offset, in one transaction;
+ * the newest slice's offset is also the stream's watermark. `done`: the slice has nothing more to give.
+ */
+export async function applySlicePage(
+  tx: Tx,
+  p: { profileId: string; slice: number; newest: boolean; latest: Map<string, string>; read: number; nextOffset: string | null; done: boolean },
+): Promise<void> {
+  await foldLatest(tx, p.profileId, 'last_audit_event_at', p.latest);
+  await tx.query(
+    `UPDATE activity_backfill_slices SET page_offset = COALESCE($3, page_offset), pages = pages + 1, events_read = events_read + $4, done = $5, updated_at = now()
+     WHERE profile_id = $1 AND slice = $2`,
+    [p.profileId, p.slice, p.nextOffset, p.read, p.done],
+  );
+  await tx.query(
+    `UPDATE activity_cursors SET watermark = CASE WHEN $4 THEN COALESCE($2, watermark) ELSE watermark END, events_read = events_read + $3, updated_at = now()
+     WHERE profile_id = $1 AND source = 'auditLog'`,
+    [p.profileId, p.nextOffset, p.read, p.newest],
   );
 }
 

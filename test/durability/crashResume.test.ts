@@ -67,7 +67,8 @@ async function crashMidWalk(): Promise<CrashRun> {
   await h.simControl('DELETE', '/_sim/requests');
   await h.simControl('POST', '/_sim/faults', { latencyMs: PAGE_LATENCY_MS });
 
-  const tuning = { heartbeatTimeoutSeconds: HEARTBEAT_TIMEOUT_S };
+  // The audit log as one stream (its first read in time slices has its own crash test, auditBackfill.test.ts).
+  const tuning = { heartbeatTimeoutSeconds: HEARTBEAT_TIMEOUT_S, auditLogConcurrency: 1 };
   const downloadId = `profile/${profileId}/run/download/crash`;
   const activityId = `profile/${profileId}/run/activity/crash`;
   await Promise.all([

@@ -18,7 +18,7 @@ export async function refreshActivityWorkflow(input: RunInput): Promise<Counts> 
     const base = { profileId: input.profileId, jobId, transientRetries: input.tuning?.transientRetries };
     // The sources have a token (and rate-limit budget) each, so they are read side by side.
     const reads = await Promise.all(
-      sources.map((source) => (source === 'stories' ? walk.walkStories({ ...base, concurrency: input.tuning?.storyConcurrency }) : walk.pullAuditLog(base))),
+      sources.map((source) => (source === 'stories' ? walk.walkStories({ ...base, concurrency: input.tuning?.storyConcurrency }) : walk.pullAuditLog({ ...base, concurrency: input.tuning?.auditLogConcurrency }))),
     );
     const analysisStarted = new Date(Date.now() - 60_000).toISOString();
     const analysis = await shortActivities.analyzeActivity({ profileId: input.profileId, jobId, reads });
