@@ -118,7 +118,7 @@ export async function runBackfill(env: BenchEnv): Promise<BenchResult> {
     `Limit: ${int(LIMIT_PER_MINUTE)} requests a minute per token (a sliding window, starting empty; 429s count), ${LATENCY_MS} ms added to every request. ` +
       '"Limit requires" = requests admitted ÷ limit; "one stream needs" = requests × latency, the least the one request sequence it replaces ' +
       'takes (at most 5 requests a second); wall time runs from POST .../runs to the workflow\'s result. The window is split into time slices ' +
-      '(two per slice in flight, 8 in flight by default), each ended by an empty page; the newest slice has no end and becomes the watermark. ' +
+      '(four per slice in flight, 8 in flight by default), each ended by an empty page; the newest slice has no end and becomes the watermark. ' +
       'The later read runs with the latency only: its requests must follow one another, each from the offset the last one answered.',
   ];
   printSection('backfill: the audit log\'s first read in time slices, under the rate limit', command, body);

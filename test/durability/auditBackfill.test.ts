@@ -11,9 +11,9 @@ import { activityAttempts, isAuditPage, jobOf, ms, simRequests, waitFor, type Si
 
 // 300 people over 90 days; the default 60 days read hold ~3,300 events of people (~35 pages of 100).
 const scenario = { seed: 31, members: 285, guests: 10, viewOnly: 5, admins: 2, inactiveShare: 0.3, recentlyCreatedShare: 0, eventsPerUserPerDay: 0.25, days: 90 };
-// Three slices in flight, six slices of ten days.
+// Three slices in flight, twelve slices of five days.
 const CONCURRENCY = 3;
-const SLICES = 6;
+const SLICES = 12;
 const PAGE = 100;
 
 let h: Harness;
@@ -251,7 +251,7 @@ describe('a worker killed mid-backfill', () => {
 
 describe('a rate-limited backfill', () => {
   it('waits out every Retry-After, across the slices in flight, and still counts every event once', async () => {
-    const from = new Date(Date.now() - 20 * 86_400_000).toISOString();
+    const from = new Date(Date.now() - 10 * 86_400_000).toISOString();
     const profileId = await readyAuditLogProfile(h, { reclaimSubscriptions: false, analyzeActivityFrom: from });
     const limiter = h.sim.sim.limiter;
     const original = limiter.check.bind(limiter);
