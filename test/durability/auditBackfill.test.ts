@@ -1,7 +1,8 @@
 // The audit log's first read in time slices, read side by side: the same people, last activities and candidates
 // as the simulator's own state, every event counted once; a worker killed (SIGKILL) mid-backfill resumes each
 // slice from its own committed offset and reads no finished slice again; a later read is one stream from the
-// watermark; a rate-limited backfill waits out every Retry-After.
+// watermark; a rate-limited backfill waits out every Retry-After; a newest slice that finds nothing leaves the next read
+// to stream from where it began.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
 import { expectedCandidates, readyAuditLogProfile, runJob, simMembers } from '../support/runs';
@@ -72,12 +73,12 @@ async function startActivity(profileId: string, name: string, tuning: Record<str
 }
 
 /** Each person's stored last activity against their newest meaningful event since the coverage start, from the simulator. */
-async function expectLastActivityAsSimulator(profileId: string, coverageStart: number): Promise<void> {
+async function expectLastActivityAsSimulator(profileId: string, coverageStart: number, least = 100): Promise<void> {
   const expected = Object.fromEntries(
     (await simMembers(h)).filter((m) => m.lastAuditEventAt !== null && ms(m.lastAuditEventAt) >= coverageStart).map((m) => [m.gid, ms(m.lastAuditEventAt!)]),
   );
   const rows = await h.db.query<{ user_gid: string; last_activity_at: Date }>('SELECT user_gid, last_activity_at FROM user_activity WHERE profile_id = $1', [profileId]);
-  expect(Object.keys(expected).length).toBeGreaterThan(100);
+  expect(Object.keys(expected).length).toBeGreaterThanOrEqual(least);
   expect(Object.fromEntries(rows.map((r) => [r.user_gid, r.last_activity_at.getTime()]))).toEqual(expected);
 }
 
@@ -290,4 +291,39 @@ describe('a rate-limited backfill', () => {
     expect(job.status).toBe('succeeded');
     expect(job.counts).toMatchObject({ auditEvents: sum(truth.events), auditPages: sum(truth.pages) });
   }, 90_000);
+});
+
+describe('a backfill whose newest slice finds nothing', () => {
+  it('leaves no watermark, and the next read streams from where that slice began', async () => {
+    // One person active lately, and not in the last five days (the newest of twelve slices of the 60 days).
+    const quiet = { seed: 3, members: 12, guests: 0, viewOnly: 0, admins: 1, inactiveShare: 1, eventsPerUserPerDay: 0.5, days: 90, recentlyCreatedShare: 0 };
+    await h.simControl('POST', '/_sim/scenario', quiet);
+    const profileId = await readyAuditLogProfile(h, { reclaimSubscriptions: false });
+    await h.temporal.workflow.getHandle(await startActivity(profileId, 'quiet-first')).result();
+    const slices = await slicesOf(profileId);
+    const truth = truthOf(slices);
+    expect(slices).toHaveLength(SLICES);
+    expect(truth.events.at(-1), 'the newest slice holds no event').toBe(0);
+    expect(sum(truth.events)).toBeGreaterThan(10);
+    expect(slices.map((s) => s.pages)).toEqual(truth.pages);
+    expect(slices.at(-1)!.page_offset).toBeNull();
+    expect(await cursorOf(profileId)).toMatchObject({ watermark: null, status: 'caught_up', events_read: sum(truth.events) });
+
+    const someone = (await simMembers(h)).find((m) => m.isActive && !m.removedAt)!;
+    await h.simControl('POST', '/_sim/events', { actorGid: someone.gid, eventType: 'task_created' });
+    await h.simControl('DELETE', '/_sim/requests');
+    const workflowId = await startActivity(profileId, 'quiet-later');
+    await h.temporal.workflow.getHandle(workflowId).result();
+    const requests = (await simRequests(h)).filter(isAuditPage);
+    // The new event, then the empty page: from the newest slice's start, then from the offset the first answered.
+    expect(requests.map((r) => [r.query.start_at ?? null, r.query.offset === undefined])).toEqual([
+      [slices.at(-1)!.start_at.toISOString(), true],
+      [slices.at(-1)!.start_at.toISOString(), false],
+    ]);
+    expect((await jobOf(h, workflowId))!.counts).toMatchObject({ auditEvents: 1, auditPages: 2 });
+    const cursor = await cursorOf(profileId);
+    expect(cursor.watermark).toBe(requests[1]!.query.offset);
+    expect(await slicesOf(profileId)).toEqual(slices);
+    await expectLastActivityAsSimulator(profileId, cursor.coverage_start.getTime(), 1);
+  });
 });
