@@ -7,7 +7,7 @@ import type { SliceBounds } from '../store/activity';
 export const DEFAULT_AUDIT_LOG_CONCURRENCY = 8;
 /** Slices per request in flight: more than one each, so a slice denser than the others does not hold the read up alone. */
 const SLICES_PER_LANE = 4;
-/** No slice is shorter than this: each costs a last, empty page, worth it only for a slice with several full ones. */
+/** No slice is shorter than an hour: each costs a last, empty page, which a very short stretch of log does not repay. */
 const MIN_SLICE_MS = 3_600_000;
 
 /**
