@@ -66,10 +66,8 @@ const environmentSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: whole(2, 1000, 40),
   /** Workflows kept in the worker's sticky cache; unset: the SDK's choice from the machine's memory. */
   WORKER_MAX_CACHED_WORKFLOWS: optionalWhole(0, 100_000),
-  /** Requests to Asana one token has in flight at once (Asana allows about 50 concurrent GETs per token). */
+  /** Requests to Asana one token has in flight at once in one worker process (Asana allows about 50 concurrent GETs per token). */
   ASANA_MAX_CONCURRENT_REQUESTS: whole(1, 50, 50),
-  /** How many worker processes serve the same profiles: each paces a token to this share of its budget. */
-  ASANA_BUDGET_WORKERS: whole(1, 64, 1),
 });
 
 type Environment = z.output<typeof environmentSchema>;
@@ -126,8 +124,8 @@ function configSchema(role: Role) {
         maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
         maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       },
-      /** Each token's pacing in this process: the cap of requests in flight, and the share of the budget it may use. */
-      asanaPacing: { maxInFlight: e.ASANA_MAX_CONCURRENT_REQUESTS, workers: e.ASANA_BUDGET_WORKERS },
+      /** Each token's cap of requests in flight in this process (its budget per minute is the profile's option). */
+      asanaPacing: { maxInFlight: e.ASANA_MAX_CONCURRENT_REQUESTS },
       metricsPort: e.METRICS_PORT,
       sdkMetricsPort: e.TEMPORAL_SDK_METRICS_PORT,
     }));

@@ -15,6 +15,12 @@ export interface PacerLimits {
   maxInFlight: number;
 }
 
+/**
+ * The token's window as every process sees it (PostgreSQL, see store/asanaBudget.ts): books a request and answers
+ * 0, or answers the milliseconds until the window has room. Without one, the pacer knows only its own process.
+ */
+export type SharedWindow = (limit: number, windowMs: number) => Promise<number>;
+
 export interface PacerOptions extends PacerLimits {
   /**
    * How much wider than a minute the pacer's window is. Asana counts a request when it arrives, the pacer when it
@@ -24,6 +30,7 @@ export interface PacerOptions extends PacerLimits {
   /** Asana's window is a minute; tests against a simulator with a shorter one say so. */
   windowMs?: number;
   clock?: PacerClock;
+  shared?: SharedWindow;
 }
 
 export const PACER_WINDOW_MS = 60_000;
@@ -56,6 +63,7 @@ export class RequestPacer {
   private limits: PacerLimits;
   private readonly windowMs: number;
   private readonly clock: PacerClock;
+  private readonly shared: SharedWindow | undefined;
   /** When each request of the last window was sent, oldest first. */
   private readonly sent: number[] = [];
   private inFlight = 0;
@@ -70,6 +78,7 @@ export class RequestPacer {
     this.limits = checkLimits(opts);
     this.windowMs = (opts.windowMs ?? PACER_WINDOW_MS) + (opts.marginMs ?? DEFAULT_PACER_MARGIN_MS);
     this.clock = opts.clock ?? realClock;
+    this.shared = opts.shared;
   }
 
   get current(): PacerLimits & { inFlight: number; sentInWindow: number } {
@@ -131,8 +140,15 @@ export class RequestPacer {
         await this.sleepOrWake(pivot + this.windowMs - now, signal);
         continue;
       }
-      // Checked and booked with no await in between, so no two admissions can both take the last place.
-      this.sent.push(now);
+      // Admissions take turns (the queue in acquire), so nothing else books a place while the shared window answers.
+      if (this.shared) {
+        const waitMs = await this.shared(this.limits.requestsPerMinute, this.windowMs);
+        if (waitMs > 0) {
+          await this.sleepOrWake(waitMs, signal);
+          continue;
+        }
+      }
+      this.sent.push(this.clock.now());
       this.inFlight += 1;
       return;
     }

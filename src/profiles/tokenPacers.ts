@@ -1,7 +1,7 @@
 // One pacer per credential of a profile, shared by every Asana client of it in this worker process, so that
 // concurrent activities of a profile draw on one budget and different profiles never wait on each other's.
-import type { Release, PacerClock } from '../asana/pacer';
-import { RequestPacer } from '../asana/pacer';
+// With a shared window (PostgreSQL), the budget holds across every worker process too.
+import { RequestPacer, type PacerClock, type Release, type SharedWindow } from '../asana/pacer';
 import type { TokenPacer } from '../asana/client';
 
 export type Credential = 'oauth' | 'service_account';
@@ -9,11 +9,9 @@ export type Credential = 'oauth' | 'service_account';
 export interface PacingSettings {
   /** Requests in flight per token in this process (Asana: about 50 concurrent GETs per token). */
   maxInFlight: number;
-  /** Worker processes serving the same profiles: each uses 1/workers of a token's budget and in-flight cap. */
-  workers: number;
 }
 
-export const DEFAULT_PACING: PacingSettings = { maxInFlight: 50, workers: 1 };
+export const DEFAULT_PACING: PacingSettings = { maxInFlight: 50 };
 
 /** How long a profile's budget is trusted before it is read again, so a changed option applies within a minute. */
 const BUDGET_TTL_MS = 30_000;
@@ -25,7 +23,10 @@ export interface TokenPacers {
   limitsOf(profileId: string, credential: Credential): { requestsPerMinute: number; maxInFlight: number } | null;
 }
 
-export function createTokenPacers(settings: PacingSettings = DEFAULT_PACING, clock?: PacerClock): TokenPacers {
+export function createTokenPacers(
+  settings: PacingSettings = DEFAULT_PACING,
+  opts: { clock?: PacerClock; shared?: (tokenKey: string) => SharedWindow } = {},
+): TokenPacers {
   const pacers = new Map<string, ProfilePacer>();
   const keyOf = (profileId: string, credential: Credential) => `${profileId}/${credential}`;
   return {
@@ -33,7 +34,7 @@ export function createTokenPacers(settings: PacingSettings = DEFAULT_PACING, clo
       const key = keyOf(profileId, credential);
       let pacer = pacers.get(key);
       if (!pacer) {
-        pacer = new ProfilePacer(settings, budget, clock);
+        pacer = new ProfilePacer(settings.maxInFlight, budget, opts.clock, opts.shared?.(key));
         pacers.set(key, pacer);
       }
       return pacer;
@@ -44,27 +45,17 @@ export function createTokenPacers(settings: PacingSettings = DEFAULT_PACING, clo
   };
 }
 
-/** This process's share of a token's limits. */
-export function shareOf(requestsPerMinute: number, settings: PacingSettings): { requestsPerMinute: number; maxInFlight: number } {
-  return {
-    requestsPerMinute: Math.max(1, Math.floor(requestsPerMinute / settings.workers)),
-    maxInFlight: Math.max(1, Math.floor(settings.maxInFlight / settings.workers)),
-  };
-}
-
 class ProfilePacer implements TokenPacer {
   private pacer: RequestPacer | null = null;
   private readAt = -Infinity;
   private reading: Promise<void> | null = null;
-  private budget: () => Promise<number>;
 
   constructor(
-    private readonly settings: PacingSettings,
-    budget: () => Promise<number>,
+    private readonly maxInFlight: number,
+    private readonly budget: () => Promise<number>,
     private readonly clock: PacerClock | undefined,
-  ) {
-    this.budget = budget;
-  }
+    private readonly shared: SharedWindow | undefined,
+  ) {}
 
   get limits(): { requestsPerMinute: number; maxInFlight: number } | null {
     if (!this.pacer) return null;
@@ -81,15 +72,18 @@ class ProfilePacer implements TokenPacer {
     this.pacer?.holdUntil(time);
   }
 
+  private now(): number {
+    return this.clock?.now() ?? performance.now();
+  }
+
   private async fresh(): Promise<void> {
-    const now = this.clock?.now() ?? performance.now();
-    if (this.pacer && now - this.readAt < BUDGET_TTL_MS) return;
+    if (this.pacer && this.now() - this.readAt < BUDGET_TTL_MS) return;
     this.reading ??= (async () => {
       try {
-        const limits = shareOf(await this.budget(), this.settings);
+        const limits = { requestsPerMinute: await this.budget(), maxInFlight: this.maxInFlight };
         if (this.pacer) this.pacer.setLimits(limits);
-        else this.pacer = new RequestPacer({ ...limits, ...(this.clock ? { clock: this.clock } : {}) });
-        this.readAt = this.clock?.now() ?? performance.now();
+        else this.pacer = new RequestPacer({ ...limits, ...(this.clock ? { clock: this.clock } : {}), ...(this.shared ? { shared: this.shared } : {}) });
+        this.readAt = this.now();
       } finally {
         this.reading = null;
       }

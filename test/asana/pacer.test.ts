@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RequestPacer, type PacerClock, type Release } from '../../src/asana/pacer';
-import { createTokenPacers, shareOf } from '../../src/profiles/tokenPacers';
+import { createTokenPacers } from '../../src/profiles/tokenPacers';
 
 /** A clock that moves only when told; sleepers wake in deadline order as it passes them. */
 function virtualClock(): PacerClock & { advance(ms: number): Promise<void>; t: number } {
@@ -152,6 +152,25 @@ describe('RequestPacer', () => {
     expect(pacer.current.sentInWindow).toBe(4);
   });
 
+  it('asks the shared window (every process) before booking, and waits as long as it says', async () => {
+    const clock = virtualClock();
+    const answers = [0, 0, 5_000, 0];
+    const asked: Array<[number, number, number]> = [];
+    const pacer = new RequestPacer({
+      requestsPerMinute: 100,
+      maxInFlight: 10,
+      marginMs: 1_000,
+      clock,
+      shared: async (limit, windowMs) => (asked.push([clock.now(), limit, windowMs]), answers.shift() ?? 0),
+    });
+    const got = take(pacer, clock, 3);
+    await clock.advance(0);
+    expect(got.admittedAt).toEqual([0, 0]);
+    await clock.advance(5_000);
+    expect(got.admittedAt).toEqual([0, 0, 5_000]);
+    expect(asked).toEqual([[0, 100, 61_000], [0, 100, 61_000], [0, 100, 61_000], [5_000, 100, 61_000]]);
+  });
+
   it('refuses limits that are not whole numbers of at least 1', () => {
     expect(() => new RequestPacer({ requestsPerMinute: 0, maxInFlight: 1 })).toThrow(/requestsPerMinute/);
     expect(() => new RequestPacer({ requestsPerMinute: 10, maxInFlight: 1.5 })).toThrow(/maxInFlight/);
@@ -161,7 +180,7 @@ describe('RequestPacer', () => {
 describe('token pacers of a worker process', () => {
   it("shares one pacer between every client of a profile's credential, and keeps other profiles' apart", async () => {
     const clock = virtualClock();
-    const pacers = createTokenPacers({ maxInFlight: 50, workers: 1 }, clock);
+    const pacers = createTokenPacers({ maxInFlight: 50 }, { clock });
     let reads = 0;
     const budget = async () => (reads++, 2);
     const a1 = pacers.forProfile('a', 'oauth', budget);
@@ -181,11 +200,5 @@ describe('token pacers of a worker process', () => {
     for (let i = 0; i < 10; i++) await b.acquire();
     expect(pacers.limitsOf('b', 'oauth')).toEqual({ requestsPerMinute: 1500, maxInFlight: 50 });
     expect(reads).toBe(2);
-  });
-
-  it("gives each of N worker processes 1/N of a token's budget and in-flight cap, never less than one", () => {
-    expect(shareOf(1500, { maxInFlight: 50, workers: 2 })).toEqual({ requestsPerMinute: 750, maxInFlight: 25 });
-    expect(shareOf(150, { maxInFlight: 50, workers: 1 })).toEqual({ requestsPerMinute: 150, maxInFlight: 50 });
-    expect(shareOf(1, { maxInFlight: 1, workers: 4 })).toEqual({ requestsPerMinute: 1, maxInFlight: 1 });
   });
 });

@@ -4,6 +4,9 @@ import { readyProfile } from '../support/runs';
 import { createAsanaClients } from '../../src/profiles/asanaClients';
 import { createTokenPacers } from '../../src/profiles/tokenPacers';
 import { getConnection } from '../../src/store/profiles';
+import { admitAsanaRequest } from '../../src/store/asanaBudget';
+import { AsanaClient } from '../../src/asana/client';
+import { RequestPacer } from '../../src/asana/pacer';
 
 let h: Harness;
 beforeAll(async () => {
@@ -34,14 +37,54 @@ describe("a profile's Asana budget (asanaRequestsPerMinute)", () => {
     expect(changed.body.options.asanaRequestsPerMinute).toBe(100);
   });
 
-  it("paces each profile's clients to its own budget, split between the worker processes", async () => {
+  it("paces each profile's clients to its own budget", async () => {
     const slow = await readyProfile(h, { asanaRequestsPerMinute: 150, reclaimSubscriptions: false });
     const fast = await readyProfile(h, { reclaimSubscriptions: false });
-    const pacers = createTokenPacers({ maxInFlight: 50, workers: 2 });
+    const pacers = createTokenPacers({ maxInFlight: 50 });
     const clients = createAsanaClients({ db: h.db, box: h.box, pacers });
     for (const id of [slow, fast]) await clients.forConnection((await getConnection(h.db, id))!).getMe();
-    expect(pacers.limitsOf(slow, 'oauth')).toEqual({ requestsPerMinute: 75, maxInFlight: 25 });
-    expect(pacers.limitsOf(fast, 'oauth')).toEqual({ requestsPerMinute: 750, maxInFlight: 25 });
+    expect(pacers.limitsOf(slow, 'oauth')).toEqual({ requestsPerMinute: 150, maxInFlight: 50 });
+    expect(pacers.limitsOf(fast, 'oauth')).toEqual({ requestsPerMinute: 1500, maxInFlight: 50 });
     expect(pacers.limitsOf(slow, 'service_account')).toBeNull();
+  });
+
+  it("books a token's window in PostgreSQL: a request over the limit waits until the oldest leaves, whoever asks", async () => {
+    const key = `test-${Date.now()}`;
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++) waits.push(await admitAsanaRequest(h.db, key, 3, 1_500));
+    expect(waits.slice(0, 3)).toEqual([0, 0, 0]);
+    expect(waits[3]).toBeGreaterThan(1_000);
+    expect(waits[3]).toBeLessThanOrEqual(1_500);
+    // Another token has its own window.
+    expect(await admitAsanaRequest(h.db, `${key}-other`, 3, 1_500)).toBe(0);
+    await new Promise((r) => setTimeout(r, waits[3]!));
+    expect(await admitAsanaRequest(h.db, key, 3, 1_500)).toBe(0);
+  });
+
+  it("keeps a token inside its limit when two worker processes' pacers send with it (no 429), which their own windows alone do not", async () => {
+    // Two pacers stand for two worker processes: each process has its own, sharing only the database.
+    const WINDOW_MS = 2_000;
+    const LIMIT = 8;
+    const org = h.sim.orgs.create({ key: `budget-${Date.now()}`, faults: { rateLimitPerMinute: LIMIT, rateLimitWindowSeconds: WINDOW_MS / 1000, latencyMs: 10 } });
+    const sim = h.sim.orgs.get(org.key)!;
+    const base = `${h.sim.url}${org.path}`;
+    const run = async (shared: boolean) => {
+      await new Promise((r) => setTimeout(r, WINDOW_MS + 300));
+      const token = sim.issueToken().accessToken;
+      const key = `${org.key}/${token.slice(0, 6)}`;
+      const pacerOf = () =>
+        new RequestPacer({ requestsPerMinute: LIMIT, maxInFlight: 10, windowMs: WINDOW_MS, marginMs: 200, ...(shared ? { shared: (limit: number, windowMs: number) => admitAsanaRequest(h.db, key, limit, windowMs) } : {}) });
+      const workers = [pacerOf(), pacerOf()];
+      sim.clearRequests();
+      await Promise.all(
+        workers.map(async (pacer) => {
+          const client = new AsanaClient({ baseUrl: base, tokens: { getAccessToken: async () => token, refreshAccessToken: async () => token }, pacer });
+          for (let i = 0; i < 8; i++) await client.getMe();
+        }),
+      );
+      return sim.requests().filter((e) => e.status === 429).length;
+    };
+    expect(await run(true)).toBe(0);
+    expect(await run(false)).toBeGreaterThan(0);
   });
 });

@@ -5,7 +5,7 @@ describe('worker concurrency and Asana pacing settings', () => {
   it('default to the documented values', () => {
     const config = loadConfig({});
     expect(config.worker).toEqual({ maxConcurrentActivityTaskExecutions: 100, maxConcurrentWorkflowTaskExecutions: 40, maxCachedWorkflows: undefined });
-    expect(config.asanaPacing).toEqual({ maxInFlight: 50, workers: 1 });
+    expect(config.asanaPacing).toEqual({ maxInFlight: 50 });
   });
 
   it('take whole numbers from the environment', () => {
@@ -14,15 +14,14 @@ describe('worker concurrency and Asana pacing settings', () => {
       WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '10',
       WORKER_MAX_CACHED_WORKFLOWS: '0',
       ASANA_MAX_CONCURRENT_REQUESTS: '20',
-      ASANA_BUDGET_WORKERS: '2',
     });
     expect(config.worker).toEqual({ maxConcurrentActivityTaskExecutions: 60, maxConcurrentWorkflowTaskExecutions: 10, maxCachedWorkflows: 0 });
-    expect(config.asanaPacing).toEqual({ maxInFlight: 20, workers: 2 });
+    expect(config.asanaPacing).toEqual({ maxInFlight: 20 });
   });
 
   it('refuse anything else, naming each variable and what it must be', () => {
-    expect(() => loadConfig({ WORKER_MAX_CONCURRENT_ACTIVITIES: '0', ASANA_MAX_CONCURRENT_REQUESTS: '51', ASANA_BUDGET_WORKERS: '1e1', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1' })).toThrow(
-      /WORKER_MAX_CONCURRENT_ACTIVITIES: must be at least 1[\s\S]*WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: must be at least 2[\s\S]*ASANA_MAX_CONCURRENT_REQUESTS: must be at most 50[\s\S]*ASANA_BUDGET_WORKERS: must be a whole number/,
+    expect(() => loadConfig({ WORKER_MAX_CONCURRENT_ACTIVITIES: '0', ASANA_MAX_CONCURRENT_REQUESTS: '1e1', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1' })).toThrow(
+      /WORKER_MAX_CONCURRENT_ACTIVITIES: must be at least 1[\s\S]*WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: must be at least 2[\s\S]*ASANA_MAX_CONCURRENT_REQUESTS: must be a whole number/,
     );
   });
 });
