@@ -3,7 +3,8 @@
 //   copy       our subscription writes vs a raw PostgreSQL COPY of the same rows
 //   ratelimit  run wall time vs the time the rate limit itself requires
 //   stories    the stories walk: bound by the rate limit, incremental, flat in memory
-// With no name, all four run, in that order. Figures are ratios measured within one run.
+//   fleet      50 organizations at once: every run completes, no token over its limit, none waits on another, two workers beat one
+// With no name, all five run, in that order. Figures are ratios measured within one run.
 // --sizes sets the organization sizes of the memory benchmark (default 2000,10000,40000); --json writes every figure to a file.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import { runMemory } from './memory';
 import { runCopy } from './copy';
 import { runRateLimit } from './ratelimit';
 import { runStories } from './stories';
+import { runFleet } from './fleet';
 
 interface Options {
   sizes?: number[];
@@ -23,6 +25,7 @@ const BENCHMARKS: Record<string, (env: Awaited<ReturnType<typeof startBenchEnv>>
   copy: (env) => runCopy(env),
   ratelimit: (env) => runRateLimit(env),
   stories: (env) => runStories(env),
+  fleet: (env) => runFleet(env),
 };
 
 function usage(): never {

@@ -168,6 +168,8 @@ export class RequestPacer {
       stop.abort();
       const at = this.limitsChanged.indexOf(wake);
       if (at >= 0) this.limitsChanged.splice(at, 1);
+      // Settles the wake-up too, so that it lets go of the caller's signal.
+      wake();
     }
   }
 
