@@ -10,6 +10,7 @@
 // Every phase starts with every token's window empty (the simulator's limiter and the service's shared window
 // cleared), as a new day's schedules would, so no phase pays for the previous one's requests.
 import type { BenchEnv } from './support/env';
+import { sqlTime, type SqlTiming } from './support/protocol';
 import { startStack, type Stack, type WorkerHandle } from './support/stack';
 import { fmt, int, printSection, progress, table, type BenchResult } from './support/report';
 import { scenarioFor } from './memory';
@@ -58,6 +59,8 @@ interface Batch {
   failures: string[];
   tokens: TokenFigure[];
   cpu: { groups: CpuGroups; stackCores: number; machineCores: number };
+  /** The workers' SQL, timed from asking the pool to the answer (waiting for a connection included). */
+  sql: { admissions: SqlTiming; pageTransactions: SqlTiming; other: SqlTiming };
 }
 
 /** Every fifth organization is on the free plan; the rest on a paid one. */
@@ -137,9 +140,16 @@ export async function runFleet(env: BenchEnv): Promise<BenchResult> {
       await useWorkers(n);
       await emptyWindows(stack, orgs);
       progress(`fleet: all ${ORGS} downloads started together, ${n} worker process${n > 1 ? 'es' : ''}`);
+      await Promise.all(workers.map((w) => w.baseline()));
       meter.start();
       const batch = await runBatch(stack, orgs, n);
-      batches.push({ ...batch, cpu: meter.stop(batch.wallMs) });
+      const cpu = meter.stop(batch.wallMs);
+      const reports = await Promise.all(workers.map((w) => w.report()));
+      const sum = (match: RegExp) => reports.map((r) => sqlTime(r.sql, match)).reduce((a, b) => ({ count: a.count + b.count, ms: a.ms + b.ms }), { count: 0, ms: 0 });
+      const admissions = sum(/^SELECT asana_admit_request/);
+      const pageTransactions = sum(/^tx: /);
+      const all = sum(/^(?!\s+in tx:)/);
+      batches.push({ ...batch, cpu, sql: { admissions, pageTransactions, other: { count: all.count - admissions.count - pageTransactions.count, ms: all.ms - admissions.ms - pageTransactions.ms } } });
       const b = batches.at(-1)!;
       progress(`  batch ${fmt(b.wallMs / 1000)} s, ${b.failures.length} failed, ${b.tokens.reduce((s, t) => s + t.rejected, 0)} answered 429`);
     }
@@ -226,10 +236,26 @@ export async function runFleet(env: BenchEnv): Promise<BenchResult> {
         ...CPU_GROUPS.map((g) => fmt(b.cpu.groups[g] ?? 0)),
       ]),
     ),
+    table(
+      ['batch', 'requests', 'wall per request per walk ms', 'budget booking (PostgreSQL) ms each', 'transactions', 'transaction ms each', 'other statements', 'other ms each'],
+      batches.map((b) => {
+        const requests = b.tokens.reduce((s2, t) => s2 + t.requests, 0);
+        return [
+          `${b.workers} worker${b.workers > 1 ? 's' : ''}`,
+          int(requests),
+          fmt((ORGS * b.wallMs) / requests, 0),
+          fmt(b.sql.admissions.ms / Math.max(1, b.sql.admissions.count), 1),
+          int(b.sql.pageTransactions.count),
+          fmt(b.sql.pageTransactions.ms / Math.max(1, b.sql.pageTransactions.count), 1),
+          int(b.sql.other.count),
+          fmt(b.sql.other.ms / Math.max(1, b.sql.other.count), 1),
+        ];
+      }),
+    ),
     `Pages a second: alone ${fmt(aloneRate, 1)} for one walk (the sampled profiles' requests ÷ their alone time); in the batch with one worker ` +
       `${fmt(batchRate, 1)} for all ${ORGS} together, ${fmt(batchRate / ORGS, 2)} each, i.e. ${fmt(aloneRate / (batchRate / ORGS), 1)}× slower per walk than alone. ` +
-      'When the machine (its busy cores above) is saturated, every walk gets an even share of what it can serve, which is what the batch ÷ alone ' +
-      'ratio then measures rather than any queueing behind another profile.',
+      'Every walk slows alike (small and large), so none waits behind another; the busy cores and the SQL times above show where the shared time goes ' +
+      '(a page transaction and a budget booking each wait for one of the worker\'s 10 database connections).',
     `${ORGS} organizations of ${int(SMALLEST)} to ${int(LARGEST)} people (evenly spread, ${int(totalPeople)} in all) in one simulator process, ` +
       `each ${LATENCY_MS} ms latency and its own token limit: every fifth on the free plan (${FREE}/min), the rest paid (${PAID}/min); each profile's ` +
       '`asanaRequestsPerMinute` says the same. A download walks the memberships 100 a page, so a free-plan organization above ~15,000 people needs more ' +
@@ -254,7 +280,7 @@ export async function runFleet(env: BenchEnv): Promise<BenchResult> {
       alone: Object.fromEntries(alone),
       worstRatioTwoWorkers: worstRatioTwo,
       pagesPerSecond: { alone: aloneRate, batch: batchRate },
-      batches: batches.map((b) => ({ workers: b.workers, wallMs: b.wallMs, failures: b.failures, runMs: Object.fromEntries(b.runMs), tokens: b.tokens, cpu: b.cpu })),
+      batches: batches.map((b) => ({ workers: b.workers, wallMs: b.wallMs, failures: b.failures, runMs: Object.fromEntries(b.runMs), tokens: b.tokens, cpu: b.cpu, sql: b.sql })),
     },
   };
 }
@@ -279,7 +305,7 @@ async function emptyWindows(stack: Stack, orgs: Org[]): Promise<void> {
   await stack.db.query('DELETE FROM asana_requests_sent');
 }
 
-async function runBatch(stack: Stack, orgs: Org[], workers: number): Promise<Omit<Batch, 'cpu'>> {
+async function runBatch(stack: Stack, orgs: Org[], workers: number): Promise<Omit<Batch, 'cpu' | 'sql'>> {
   const started = performance.now();
   const runMs = new Map<string, number>();
   const failures: string[] = [];
