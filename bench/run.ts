@@ -4,7 +4,8 @@
 //   ratelimit  run wall time vs the time the rate limit itself requires
 //   stories    the stories walk: bound by the rate limit, incremental, flat in memory
 //   backfill   the audit log's first read in time slices: bound by the rate limit, not by latency
-// With no name, all five run, in that order. Figures are ratios measured within one run.
+//   fleet      50 organizations at once: every run completes, no token over its limit, none waits on another, two workers beat one
+// With no name, all of them run, in that order. Figures are ratios measured within one run.
 // --sizes sets the organization sizes of the memory benchmark (default 2000,10000,40000); --json writes every figure to a file.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import { runCopy } from './copy';
 import { runRateLimit } from './ratelimit';
 import { runStories } from './stories';
 import { runBackfill } from './backfill';
+import { runFleet } from './fleet';
 
 interface Options {
   sizes?: number[];
@@ -26,6 +28,7 @@ const BENCHMARKS: Record<string, (env: Awaited<ReturnType<typeof startBenchEnv>>
   ratelimit: (env) => runRateLimit(env),
   stories: (env) => runStories(env),
   backfill: (env) => runBackfill(env),
+  fleet: (env) => runFleet(env),
 };
 
 function usage(): never {

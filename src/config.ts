@@ -7,6 +7,18 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/** A whole number from the environment, refused outside min..max (written out, not `1e3` or `0x10`); unset: undefined. */
+const optionalWhole = (min: number, max: number) =>
+  optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{1,9}$/, 'must be a whole number written in decimal digits')
+      .transform(Number)
+      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .optional(),
+  );
+const whole = (min: number, max: number, fallback: number) => optionalWhole(min, max).transform((v) => v ?? fallback);
+
 const port = (fallback: number, min = 1) => z.coerce.number().int().min(min).max(65535).default(fallback);
 
 /** The environment the service reads, once, at start-up. */
@@ -44,6 +56,18 @@ const environmentSchema = z.object({
   ANALYZE_ACTIVITY_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(60),
   RESTORE_WINDOW_DAYS: z.coerce.number().positive().max(3650).default(30),
   RESTORE_PROTECTION_DAYS: z.coerce.number().positive().max(3650).default(90),
+  // ---- worker concurrency and Asana pacing (many organizations at once) ----
+  /**
+   * Activities one worker process runs at once. A walk spends its time waiting on Asana (latency, its token's
+   * budget), so one worker holds every profile's walk at once; with fewer slots a profile's run queues behind others'.
+   */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: whole(1, 1000, 100),
+  /** Workflow tasks one worker process runs at once (the SDK's default is 40). */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: whole(2, 1000, 40),
+  /** Workflows kept in the worker's sticky cache; unset: the SDK's choice from the machine's memory. */
+  WORKER_MAX_CACHED_WORKFLOWS: optionalWhole(0, 100_000),
+  /** Requests to Asana one token has in flight at once in one worker process (Asana allows about 50 concurrent GETs per token). */
+  ASANA_MAX_CONCURRENT_REQUESTS: whole(1, 50, 50),
 });
 
 type Environment = z.output<typeof environmentSchema>;
@@ -95,6 +119,13 @@ function configSchema(role: Role) {
       analyzeActivityMaxDays: e.ANALYZE_ACTIVITY_MAX_DAYS,
       /** How long after a removal a reclaim can be undone, and how long the restored person is then protected. */
       restore: { windowDays: e.RESTORE_WINDOW_DAYS, protectionDays: e.RESTORE_PROTECTION_DAYS },
+      worker: {
+        maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+        maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+        maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      },
+      /** Each token's cap of requests in flight in this process (its budget per minute is the profile's option). */
+      asanaPacing: { maxInFlight: e.ASANA_MAX_CONCURRENT_REQUESTS },
       metricsPort: e.METRICS_PORT,
       sdkMetricsPort: e.TEMPORAL_SDK_METRICS_PORT,
     }));

@@ -69,7 +69,7 @@ export async function buildServices(
       linkSigner,
       notifications,
       temporal,
-      asana: createAsanaClients({ db, box, metrics }),
+      asana: createAsanaClients({ db, box, metrics, pacing: config.asanaPacing }),
       metrics,
       async close() {
         await connection.close();

@@ -11,6 +11,7 @@ import { installTemporalRuntime } from './temporal/runtime';
 export interface WorkerOptions {
   /** A pre-built bundle (tests bundle once per run); without it the SDK bundles src/workflows. */
   workflowBundlePath?: string;
+  /** Overrides WORKER_MAX_CONCURRENT_ACTIVITIES. */
   maxConcurrentActivityTaskExecutions?: number;
 }
 
@@ -23,7 +24,10 @@ export async function createWorker(services: Services, opts: WorkerOptions = {})
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: createActivities(activityDeps(services)),
-    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 20,
+    // From the configuration (README: WORKER_*): walks wait on Asana, not on the CPU, so many run at once.
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? config.worker.maxConcurrentActivityTaskExecutions,
+    maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,
+    ...(config.worker.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : {}),
     ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath: require.resolve('./workflows') }),
   });
   return { worker, connection };

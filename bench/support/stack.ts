@@ -37,6 +37,11 @@ export interface Stack {
   taskQueue: string;
   /** A simulator of its own (e.g. a small organization to warm a worker up on), with the app registered. */
   extraSimulator(scenario: Record<string, unknown>): Promise<RunningSimulator>;
+  /**
+   * Another organization in the stack's simulator (`POST /_sim/orgs`), with the app registered and its own faults
+   * (limit, latency); answers its base URL, `<simulator>/orgs/<key>`.
+   */
+  addOrganization(key: string, scenario: Record<string, unknown>, faults?: Record<string, unknown>): Promise<string>;
   simControl(method: string, path: string, body?: unknown, simUrl?: string): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   startWorker(extraEnv?: Record<string, string>): Promise<WorkerHandle>;
   /** Creates, authorizes and validates a profile (reclaiming off unless options say otherwise). */
@@ -179,6 +184,10 @@ export async function startStack(env: BenchEnv, opts: { scenario?: Record<string
       sims.push(extra);
       await registerApp(extra.url);
       return extra;
+    },
+    async addOrganization(key, scenario, faults = {}) {
+      const made = (await simControl('POST', '/_sim/orgs', { key, scenario, faults, apps: [{ ...app, redirectUris: [`${apiUrl}/oauth_redirect`, `${apiUrl}/oauth_redirect.do`] }] })) as { path: string };
+      return `${sim.url}${made.path}`;
     },
     simControl,
     startWorker,

@@ -1,5 +1,6 @@
 import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { runDetails, runSummary } from '../runs/summaries';
+import { scheduleOffset } from '../temporal/scheduleJitter';
 import { scheduleNote } from '../temporal/scheduleNames';
 import type { Db } from '../db/pool';
 import type { Metrics } from '../metrics';
@@ -23,18 +24,18 @@ export interface ProfileActivityDeps {
 }
 
 /**
- * When each run fires (UTC). The minute is derived from the profile ID so that many profiles
- * don't all call Asana at the same moment.
+ * When each run fires (UTC): the kind's hour, at the profile's own minute and second of it (scheduleJitter.ts),
+ * so that many profiles don't all call Asana at the same moment.
  */
-function calendarFor(kind: ScheduleKind, profileId: string) {
-  const minute = [...profileId].reduce((sum, ch) => (sum * 31 + ch.charCodeAt(0)) % 60, 7);
+export function calendarFor(kind: ScheduleKind, profileId: string) {
+  const { minute, second } = scheduleOffset(profileId);
   switch (kind) {
     case 'download':
-      return { hour: 1, minute };
+      return { hour: 1, minute, second };
     case 'activity':
-      return { hour: 3, minute };
+      return { hour: 3, minute, second };
     case 'reconcile':
-      return { dayOfWeek: 'SUNDAY' as const, hour: 5, minute };
+      return { dayOfWeek: 'SUNDAY' as const, hour: 5, minute, second };
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ASANA_REQUESTS_PER_MINUTE } from '../profiles/options';
 
 const DAY_MS = 86_400_000;
 
@@ -36,6 +37,12 @@ export function optionsSchema(now: Date, maxDays: number) {
         .object({ logins: z.boolean(), stories: z.boolean(), auditEvents: z.boolean() })
         .partial()
         .strict()
+        .optional(),
+      asanaRequestsPerMinute: z
+        .number({ error: 'asanaRequestsPerMinute must be a number: the requests a minute each of the profile\'s Asana tokens may send' })
+        .int('asanaRequestsPerMinute must be a whole number of requests a minute')
+        .min(1, 'asanaRequestsPerMinute must be at least 1')
+        .max(MAX_ASANA_REQUESTS_PER_MINUTE, `asanaRequestsPerMinute can be at most ${MAX_ASANA_REQUESTS_PER_MINUTE}: no Asana plan allows a token more (150 on free plans)`)
         .optional(),
     })
     .strict();

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { apiErrorOf, dataOf, pageOf, parseJson } from './envelope';
 import { AsanaAuthError, AsanaRateLimitError, AsanaUnavailableError, OAuthError } from './errors';
 import { parseRetryAfter, send, sleepUntil } from './http';
+import type { Release } from './pacer';
 import type {
   AuditLogActorType,
   AuditLogEvent,
@@ -27,6 +28,13 @@ export interface WaitInfo {
   reason: 'rate_limit' | 'server_error';
   /** How much of the wait is left. */
   waitMs: number;
+}
+
+/** What a client needs of its token's pacer (pacer.ts): a place for each request, and a 429 to share. */
+export interface TokenPacer {
+  acquire(signal?: AbortSignal): Promise<Release>;
+  /** A `performance.now()` time before which no client of the token sends. */
+  holdUntil(time: number): void;
 }
 
 export interface AsanaClientOptions {
@@ -61,6 +69,11 @@ export interface AsanaClientOptions {
   onResponse?: (info: { method: string; path: string; status: number }) => void;
   /** Told when a wait begins (metrics); `onWait` is what keeps an activity heartbeating through it. */
   onWaitStart?: (info: WaitInfo) => void;
+  /**
+   * Paces every request to the token's budget before it is sent, shared by every client of the token; the 429
+   * handling below stays as the backstop. Without one, requests go out as fast as they are made.
+   */
+  pacer?: TokenPacer;
 }
 
 export interface MembershipPageOptions {
@@ -127,6 +140,7 @@ export class AsanaClient {
   private readonly transientBackoffMs: number;
   private readonly onResponse: AsanaClientOptions['onResponse'];
   private readonly onWaitStart: AsanaClientOptions['onWaitStart'];
+  private readonly pacer: TokenPacer | undefined;
   /**
    * Until when Asana asked this client's token to wait (a `performance.now()` time). Shared by the client's
    * concurrent requests: once one meets a 429, none is sent before its Retry-After, since rejected requests
@@ -148,6 +162,7 @@ export class AsanaClient {
     this.transientBackoffMs = opts.transientBackoffMs ?? 200;
     this.onResponse = opts.onResponse;
     this.onWaitStart = opts.onWaitStart;
+    this.pacer = opts.pacer;
   }
 
   async getMe(optFields?: string[]): Promise<User> {
@@ -285,11 +300,14 @@ export class AsanaClient {
       if (this.blockedUntil > performance.now()) await this.waitOut(this.blockedUntil, this.blockedUntil - performance.now(), 'rate_limit');
       const started = performance.now();
       let res: Awaited<ReturnType<typeof send>>;
+      const release = await this.paced();
       try {
         res = await send(url, this.initOf(spec, token), { timeoutMs: this.timeoutMs, signal: this.signal, what });
       } catch (err) {
         if (err instanceof AsanaUnavailableError && (await backOff(err))) continue;
         throw err;
+      } finally {
+        release();
       }
       const receivedAt = performance.now();
       this.logger?.debug({ method: spec.method, path: spec.path, status: res.status, ms: Math.round(receivedAt - started) }, 'asana request');
@@ -318,6 +336,7 @@ export class AsanaClient {
         this.logger?.info({ path: spec.path, waitMs, attempt: waits }, 'asana rate limit; waiting');
         // Retry-After counts from Asana's answer, so the deadline is fixed before anything else runs.
         this.blockedUntil = Math.max(this.blockedUntil, receivedAt + waitMs);
+        this.pacer?.holdUntil(this.blockedUntil);
         await this.waitOut(this.blockedUntil, waitMs, 'rate_limit');
         continue;
       }
@@ -332,6 +351,25 @@ export class AsanaClient {
         return parseJson(res.body, what);
       } catch (err) {
         if (err instanceof AsanaUnavailableError && (await backOff(err))) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** A place from the token's pacer; a long wait for one heartbeats like any other wait. */
+  private async paced(): Promise<Release> {
+    if (!this.pacer) return () => undefined;
+    const waiting = this.pacer.acquire(this.signal);
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const tick = new Promise<'tick'>((resolve) => (timer = setTimeout(() => resolve('tick'), this.waitTickMs)));
+      const first = await Promise.race([waiting, tick]).finally(() => clearTimeout(timer));
+      if (first !== 'tick') return first;
+      try {
+        await this.onWait?.({ reason: 'rate_limit', waitMs: this.waitTickMs });
+      } catch (err) {
+        // Whoever stops waiting here must still give back the place once it comes.
+        waiting.then((release) => release(), () => undefined);
         throw err;
       }
     }

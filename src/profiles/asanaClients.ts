@@ -3,8 +3,11 @@ import type { Logger } from '../logger';
 import { pathTemplate, type Metrics } from '../metrics';
 import type { SecretBox } from '../secrets/secretBox';
 import { AsanaClient, AsanaAuthError, type AsanaClientOptions, type TokenProvider } from '../asana/client';
-import { openServiceAccountToken, type ConnectionRecord } from '../store/profiles';
+import { admitAsanaRequest } from '../store/asanaBudget';
+import { getProfileRow, openServiceAccountToken, type ConnectionRecord } from '../store/profiles';
 import { createDbTokenProvider } from './dbTokenProvider';
+import { withOptionDefaults } from './options';
+import { createTokenPacers, DEFAULT_PACING, type PacingSettings, type TokenPacers } from './tokenPacers';
 
 /** Builds Asana clients that speak for a profile's connection, with its tokens (sealed in PostgreSQL). */
 type ClientOptions = Omit<AsanaClientOptions, 'baseUrl' | 'tokens'>;
@@ -28,8 +31,15 @@ function serviceAccountTokens(token: string): TokenProvider {
   };
 }
 
-export function createAsanaClients(deps: { db: Db; box: SecretBox; logger?: Logger; metrics?: Metrics }): AsanaClients {
+export function createAsanaClients(deps: { db: Db; box: SecretBox; logger?: Logger; metrics?: Metrics; pacing?: PacingSettings; pacers?: TokenPacers }): AsanaClients {
   const { metrics } = deps;
+  // Every client of a profile's token draws on one budget, the profile's asanaRequestsPerMinute, counted in
+  // PostgreSQL so that it holds however many worker processes send with the token.
+  const pacers = deps.pacers ?? createTokenPacers(deps.pacing ?? DEFAULT_PACING, { shared: (key) => (limit, windowMs) => admitAsanaRequest(deps.db, key, limit, windowMs) });
+  const budgetOf = (profileId: string) => async () => {
+    const row = await getProfileRow(deps.db, profileId);
+    return withOptionDefaults(row?.options ?? {}).asanaRequestsPerMinute!;
+  };
   // Every client reports its requests and waits, whoever made it.
   const observed: ClientOptions = metrics
     ? {
@@ -45,6 +55,7 @@ export function createAsanaClients(deps: { db: Db; box: SecretBox; logger?: Logg
       return new AsanaClient({
         baseUrl: connection.baseUrl,
         tokens: createDbTokenProvider({ db: deps.db, box: deps.box, profileId: connection.profileId, baseUrl: connection.baseUrl }),
+        pacer: pacers.forProfile(connection.profileId, 'oauth', budgetOf(connection.profileId)),
         ...(deps.logger ? { logger: deps.logger } : {}),
         ...observed,
         ...opts,
@@ -53,7 +64,14 @@ export function createAsanaClients(deps: { db: Db; box: SecretBox; logger?: Logg
     async forServiceAccount(connection, opts = {}) {
       const token = await openServiceAccountToken(deps.db, deps.box, connection.profileId);
       if (!token) return null;
-      return new AsanaClient({ baseUrl: connection.baseUrl, tokens: serviceAccountTokens(token), ...(deps.logger ? { logger: deps.logger } : {}), ...observed, ...opts });
+      return new AsanaClient({
+        baseUrl: connection.baseUrl,
+        tokens: serviceAccountTokens(token),
+        pacer: pacers.forProfile(connection.profileId, 'service_account', budgetOf(connection.profileId)),
+        ...(deps.logger ? { logger: deps.logger } : {}),
+        ...observed,
+        ...opts,
+      });
     },
   };
 }

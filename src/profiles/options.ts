@@ -6,6 +6,11 @@ export const DEFAULT_MEANINGFUL_ACTIVITY: MeaningfulActivity = { logins: true, s
 /** How far back the first activity pull reaches unless the profile says otherwise. */
 export const DEFAULT_ANALYZE_ACTIVITY_DAYS = 60;
 
+/** Asana's limit per token on paid plans; a free plan's organization (150) must say so in the profile. */
+export const DEFAULT_ASANA_REQUESTS_PER_MINUTE = 1500;
+/** No Asana plan lets a token send more than this. */
+export const MAX_ASANA_REQUESTS_PER_MINUTE = 1500;
+
 /**
  * Every option with its default where none was given: a new profile's options, and how a profile created
  * before an option existed reads it.
@@ -24,5 +29,6 @@ export function withOptionDefaults(
     managerEmail: options.managerEmail ?? null,
     activitySources: options.activitySources ?? 'auto',
     meaningfulActivity: { ...DEFAULT_MEANINGFUL_ACTIVITY, ...options.meaningfulActivity },
+    asanaRequestsPerMinute: options.asanaRequestsPerMinute ?? DEFAULT_ASANA_REQUESTS_PER_MINUTE,
   };
 }

@@ -35,6 +35,11 @@ export interface ProfileOptions {
   /** `auto`: stories always, the audit log too when the connection holds a Service Account token; or an explicit list. */
   activitySources: 'auto' | ActivitySource[];
   meaningfulActivity: MeaningfulActivity;
+  /**
+   * The most requests a minute the service sends with each of the profile's Asana tokens (Asana: 150 on free
+   * plans, 1,500 on paid ones). Always set by `withOptionDefaults` (DEFAULT_ASANA_REQUESTS_PER_MINUTE).
+   */
+  asanaRequestsPerMinute?: number;
 }
 
 export type ValidationApi = 'Download Subscriptions' | 'Calculate Activity';

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createSimulatorApp } from './http/app';
+import { Organizations } from './organizations';
 import { Simulator } from './simulator';
 import type { Clock } from './time';
 import type { AppInput, ScenarioInput } from './types';
@@ -14,6 +15,7 @@ export { SCENARIO_DEFAULTS } from './inputs';
 export { SimControlError } from './errors';
 export { TASKS_PER_PROJECT } from './stories';
 export { Simulator, type SimulatorOptions } from './simulator';
+export { Organizations, organizationPath, type OrganizationInput, type OrganizationSummary } from './organizations';
 export type {
   AddUserInput,
   AppInput,
@@ -53,6 +55,8 @@ export interface RunningSimulator {
   close(): Promise<void>;
   /** In-process handle: the same operations as the /_sim endpoints. */
   sim: Simulator;
+  /** The extra organizations, each served under `${url}/orgs/<key>` (`POST /_sim/orgs` over HTTP). */
+  orgs: Organizations;
 }
 
 export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<RunningSimulator> {
@@ -65,7 +69,8 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
   // Idle connections stay open far longer than clients keep them (fetch: 4 s), so that a client never reuses a
   // socket the server is closing at that moment (a connection reset), even when a busy event loop runs the
   // server's timer late.
-  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, createSimulatorApp(sim));
+  const orgs = new Organizations({ now: sim.clock, ...(opts.logger !== undefined ? { logger: opts.logger } : {}) });
+  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, createSimulatorApp(sim, orgs));
   const host = opts.host ?? '127.0.0.1';
   await listen(server, opts.port ?? 0, host);
   const { port } = server.address() as AddressInfo;
@@ -75,6 +80,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
   return {
     url,
     sim,
+    orgs,
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -109,6 +109,11 @@ export class Simulator {
     return this.world.scenario;
   }
 
+  /** The organization's first admin, whom the authorize endpoint approves as unless told otherwise. */
+  get adminUserGid(): string {
+    return this.world.firstAdminGid;
+  }
+
   /** Changes with every scenario load, so offsets issued for an older organization are refused. */
   get generation(): number {
     return this.world.generation;

@@ -66,6 +66,7 @@ const optionsSchema = z
     managerEmail: z.string().nullable().optional(),
     activitySources: z.union([z.literal('auto'), z.array(z.enum(['stories', 'auditLog']))]),
     meaningfulActivity: z.object({ logins: z.boolean(), stories: z.boolean(), auditEvents: z.boolean() }),
+    asanaRequestsPerMinute: z.number().int().min(1).max(1500).meta({ description: "Requests a minute each of the profile's Asana tokens may send (default 1500, Asana's paid limit; 150 for a free plan)." }),
   })
   .meta({ id: 'ProfileOptions' });
 

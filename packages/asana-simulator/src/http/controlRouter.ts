@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { SimControlError } from '../errors';
+import type { Organizations } from '../organizations';
 import type { Simulator } from '../simulator';
 import { queryParam } from './respond';
 
@@ -7,9 +8,22 @@ import { queryParam } from './respond';
  * /_sim: drives the simulator from tests and tools in other processes. No authentication: it is a
  * local test double. Every route is the HTTP face of a method on Simulator.
  */
-export function createControlRouter(sim: Simulator): Router {
+export function createControlRouter(sim: Simulator, orgs?: Organizations): Router {
   const router = express.Router();
   router.use(express.json({ limit: '1mb' }));
+
+  if (orgs) {
+    router.get('/orgs', (_req, res) => {
+      res.json(orgs.list());
+    });
+    router.post('/orgs', (req, res) => {
+      res.status(201).json(orgs.create(req.body));
+    });
+    router.delete('/orgs/:key', (req, res) => {
+      orgs.remove(req.params.key);
+      res.status(204).end();
+    });
+  }
 
   router.get('/apps', (_req, res) => {
     res.json(sim.listApps());

@@ -13,7 +13,9 @@ export function requestLogger(sim: Simulator): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const startedAt = sim.clock();
     const started = process.hrtime.bigint();
-    const path = new URL(req.originalUrl, 'http://placeholder').pathname;
+    // Mounted at /api and /-: whatever precedes them (an organization's /orgs/<key>) is not part of Asana's path.
+    const prefix = req.baseUrl.slice(0, req.baseUrl.lastIndexOf('/'));
+    const path = new URL(req.originalUrl, 'http://placeholder').pathname.slice(prefix.length);
     const query = redactQuery(req.query as Record<string, unknown>);
     const token = path.startsWith('/api/') ? bearerToken(req) : undefined;
     let done = false;
