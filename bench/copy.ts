@@ -2,8 +2,9 @@
 // rows into a table of the same shape (columns, defaults, checks, indexes and foreign keys), measured in
 // the same run against the same server.
 //
-// A. Pages written directly with upsertMembershipPage (what the download activity calls per page), in a
-//    loop of 100-row pages: first as inserts (a new profile), then again as updates (a second download).
+// A. Pages written directly with writeMembershipPage (what the download activity calls per page: the rows
+//    and the job's progress in one statement), in a loop of 100-row pages: first as inserts (a new
+//    profile), then again as updates (a second download).
 // B. A first and a second full download run through the API and Temporal, their SQL timed statement by
 //    statement in the worker, vs a COPY of the rows they wrote.
 import crypto from 'node:crypto';
@@ -12,7 +13,8 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../src/db/pool';
 import type { WorkspaceMembership } from '../src/asana/types';
-import { upsertMembershipPage } from '../src/store/subscriptions';
+import { writeMembershipPage, type WalkPosition } from '../src/store/subscriptions';
+import { startJobResult } from '../src/store/jobs';
 import { identifierFor } from '../src/runs/identifiers';
 import type { BenchEnv } from './support/env';
 import { startStack } from './support/stack';
@@ -25,6 +27,8 @@ const PAGE = 100;
 const ROUNDS = 3;
 const RUN_PEOPLE = 20_000;
 const SMALL_FACTOR = 3;
+/** Issue goal for the download's page writes as committed: near a COPY. */
+const PAGE_WRITES_GOAL = 2;
 const SCRATCH = 'bench_copy_scratch';
 
 /** The columns a download writes, in the order the COPY sends them. */
@@ -66,9 +70,9 @@ export async function runCopy(env: BenchEnv): Promise<BenchResult> {
       [
         ['raw COPY, one statement', fmt(m((r) => r.copyMs), 0), rowsPerS(m((r) => r.copyMs)), '1.00'],
         ['raw COPY, one statement per page', fmt(m((r) => r.copyPerPageMs), 0), rowsPerS(m((r) => r.copyPerPageMs)), fmt(m((r) => r.copyPerPageMs / r.copyMs), 2)],
-        ['upsertMembershipPage, new rows', fmt(m((r) => r.insertMs), 0), rowsPerS(m((r) => r.insertMs)), fmt(insertRatio, 2)],
-        ['upsertMembershipPage, existing rows', fmt(m((r) => r.updateMs), 0), rowsPerS(m((r) => r.updateMs)), fmt(updateRatio, 2)],
-        ['upsertMembershipPage, new rows, all pages in one transaction', fmt(m((r) => r.insertOneTxMs), 0), rowsPerS(m((r) => r.insertOneTxMs)), fmt(m((r) => r.insertOneTxMs / r.copyMs), 2)],
+        ['writeMembershipPage, new rows', fmt(m((r) => r.insertMs), 0), rowsPerS(m((r) => r.insertMs)), fmt(insertRatio, 2)],
+        ['writeMembershipPage, existing rows', fmt(m((r) => r.updateMs), 0), rowsPerS(m((r) => r.updateMs)), fmt(updateRatio, 2)],
+        ['before: a transaction of five round trips per page, new rows', fmt(m((r) => r.previousMs), 0), rowsPerS(m((r) => r.previousMs)), fmt(m((r) => r.previousMs / r.copyMs), 2)],
       ],
     ),
     `B. Full download runs (${int(first.members)} members, ${int(first.pages)} pages; ${fmt(first.wallMs / 1000)} s and ${fmt(second.wallMs / 1000)} s wall), ` +
@@ -76,8 +80,8 @@ export async function runCopy(env: BenchEnv): Promise<BenchResult> {
     table(
       ['write', '1st run: statements', 'ms', '÷ COPY', '2nd run: statements', 'ms', '÷ COPY'],
       [
-        ['page writes as committed (upsert + job progress)', ...cell(first.pageWrites), ...cell(second.pageWrites)],
-        ['  of which the upsert statements', ...cell(first.upsert), ...cell(second.upsert)],
+        ['page writes as committed (rows + job progress, one statement a page; new models)', ...cell(first.pageWrites), ...cell(second.pageWrites)],
+        ['  of which the page statements', ...cell(first.upsert), ...cell(second.upsert)],
         ['finishDownload (one transaction)', ...cell(first.finish), ...cell(second.finish)],
         ['every write of the run', ...cell(first.writes), ...cell(second.writes)],
       ],
@@ -99,9 +103,14 @@ export async function runCopy(env: BenchEnv): Promise<BenchResult> {
     name: 'copy',
     command,
     verdicts: [
-      verdict('upsertMembershipPage, new rows ÷ COPY', insertRatio),
-      verdict('upsertMembershipPage, existing rows ÷ COPY', updateRatio),
-      verdict('1st download run, page writes ÷ COPY', first.pageWrites.ms / copyMs),
+      verdict('writeMembershipPage, new rows ÷ COPY', insertRatio),
+      verdict('writeMembershipPage, existing rows ÷ COPY', updateRatio),
+      {
+        name: 'copy: 1st download run, page writes ÷ COPY',
+        value: first.pageWrites.ms / copyMs,
+        target: `≤ ${PAGE_WRITES_GOAL} (near COPY)`,
+        met: first.pageWrites.ms / copyMs <= PAGE_WRITES_GOAL,
+      },
       verdict('1st download run, all writes ÷ COPY', first.writes.ms / copyMs),
       verdict('2nd download run, all writes ÷ COPY', second.writes.ms / copyMs),
     ],
@@ -114,7 +123,7 @@ interface Round {
   copyPerPageMs: number;
   insertMs: number;
   updateMs: number;
-  insertOneTxMs: number;
+  previousMs: number;
 }
 
 async function directPages(env: BenchEnv): Promise<{ settings: string; rounds: Round[] }> {
@@ -135,34 +144,23 @@ async function directPages(env: BenchEnv): Promise<{ settings: string; rounds: R
       });
     };
     const profileA = await newProfile(db);
-    const jobA = crypto.randomUUID();
+    const jobA = await newJob(db, profileA);
     // Alternate which goes first, so drift over the run does not favour one side.
     if (round % 2 === 1) await copyRows();
-    // One set of ensured identifiers per walk, as the download activity keeps it.
-    r.insertMs = await timed(async () => {
-      const ensured = new Set<string>();
-      for (const page of pages) await upsertMembershipPage(db, profileA, jobA, page, ensured);
-    });
-    const jobB = crypto.randomUUID();
-    r.updateMs = await timed(async () => {
-      const ensured = new Set<string>();
-      for (const page of pages) await upsertMembershipPage(db, profileA, jobB, page, ensured);
-    });
+    r.insertMs = await timed(() => walk(db, profileA, jobA, pages));
+    const jobB = await newJob(db, profileA);
+    r.updateMs = await timed(() => walk(db, profileA, jobB, pages));
     if (round % 2 === 0) await copyRows();
     const profileB = await newProfile(db);
-    r.insertOneTxMs = await timed(() =>
-      db.withTransaction(async (tx) => {
-        const ensured = new Set<string>();
-        for (const page of pages) await upsertMembershipPage(tx, profileB, jobA, page, ensured);
-      }),
-    );
+    const jobC = await newJob(db, profileB);
+    r.previousMs = await timed(() => previousWalk(db, profileB, jobC, pages));
     rounds.push(r as Round);
     // Start every round from the same table size.
     await db.query('DELETE FROM subscriptions');
     await db.query(`TRUNCATE ${SCRATCH}`);
     await db.query('VACUUM ANALYZE subscriptions');
     progress(
-      `  round ${round + 1}: COPY ${fmt(r.copyMs!, 0)} ms, per page ${fmt(r.copyPerPageMs!, 0)} ms, upsert new ${fmt(r.insertMs, 0)} ms, existing ${fmt(r.updateMs, 0)} ms, one tx ${fmt(r.insertOneTxMs, 0)} ms`,
+      `  round ${round + 1}: COPY ${fmt(r.copyMs!, 0)} ms, per page ${fmt(r.copyPerPageMs!, 0)} ms, upsert new ${fmt(r.insertMs, 0)} ms, existing ${fmt(r.updateMs, 0)} ms, before ${fmt(r.previousMs, 0)} ms`,
     );
   }
   return { settings, rounds };
@@ -196,8 +194,9 @@ async function fullRuns(env: BenchEnv): Promise<{ first: RunWrites; second: RunW
         members: run.counts.members ?? 0,
         pages: run.counts.pages ?? 0,
         wallMs: run.wallMs,
-        pageWrites: sqlTime(sql, /^(tx: )?(SET LOCAL synchronous_commit|INSERT INTO subscriptions|WITH catalogue AS|UPDATE job_results SET (progress|counts = counts \|\| jsonb_build_object))/),
-        upsert: sqlTime(sql, /^( {2}in tx: )?INSERT INTO subscriptions/),
+        // Each page's statement (its rows and the walk's progress), and the transactions that make sure of new models.
+        pageWrites: sqlTime(sql, /^(WITH page AS|tx: WITH catalogue AS)/),
+        upsert: sqlTime(sql, /^WITH page AS/),
         finish: sqlTime(sql, /^tx: .*UPDATE subscriptions SET status = 'ended'/),
         writes: sqlTime(sql, /^(tx: |INSERT|UPDATE|DELETE|WITH)/),
         sql,
@@ -266,6 +265,67 @@ async function serverSettings(db: Db): Promise<string> {
   return rows.map((r) => `${r.name}=${r.setting}`).join(', ');
 }
 
+/** Every page written as the download activity writes it, with one set of ensured identifiers per walk. */
+async function walk(db: Db, profileId: string, jobId: string, pages: WorkspaceMembership[][]): Promise<void> {
+  const ensured = new Set<string>();
+  let at: WalkPosition = { offset: null, pages: 0, members: 0 };
+  for (const [i, page] of pages.entries()) {
+    at = await writeMembershipPage(db, { profileId, jobId, page, nextOffset: i + 1 < pages.length ? `page-${i + 1}` : null, before: at, ensured });
+  }
+}
+
+/**
+ * The writes as they were before a page became one statement (kept here to measure what that bought): per
+ * page a transaction of five round trips, BEGIN, SET LOCAL synchronous_commit, the upsert from seven arrays,
+ * the job's progress, COMMIT. Models are made sure of first, in a transaction of their own, as now.
+ */
+async function previousWalk(db: Db, profileId: string, jobId: string, pages: WorkspaceMembership[][]): Promise<void> {
+  // The first page makes sure of every model (the generated identifiers all appear in it).
+  await writeMembershipPage(db, { profileId, jobId, page: pages[0]!, nextOffset: null, before: { offset: null, pages: 0, members: 0 }, ensured: new Set() });
+  let at: WalkPosition = { offset: null, pages: 0, members: 0 };
+  for (const [i, page] of pages.entries()) {
+    const rows = page.filter((m) => m.user?.gid && m.is_active !== false);
+    at = { offset: i + 1 < pages.length ? `page-${i + 1}` : null, pages: at.pages + 1, members: at.members + rows.length };
+    const next = at;
+    await db.withTransaction(
+      async (tx) => {
+        await tx.query(PREVIOUS_UPSERT, [
+          profileId,
+          jobId,
+          rows.map((m) => m.user.gid),
+          rows.map((m) => m.gid ?? null),
+          rows.map((m) => m.user.name ?? null),
+          rows.map((m) => m.user.email ?? null),
+          rows.map((m) => identifierFor(m)),
+          rows.map((m) => Boolean(m.is_admin)),
+          rows.map((m) => m.created_at ?? null),
+        ]);
+        await tx.query(PREVIOUS_PROGRESS, [jobId, next.pages, next.members, JSON.stringify(next)]);
+      },
+      { asyncCommit: true },
+    );
+  }
+}
+
+const PREVIOUS_UPSERT = `INSERT INTO subscriptions AS s (profile_id, user_gid, membership_gid, name, email, identifier, is_admin, account_created_at,
+                                     status, first_seen_at, last_seen_at, last_seen_job, model_id)
+     SELECT $1, u.gid, u.membership_gid, u.name, u.email, u.identifier, u.is_admin, u.created_at, 'active', now(), now(), $2, m.model_id
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::timestamptz[])
+            AS u(gid, membership_gid, name, email, identifier, is_admin, created_at)
+       LEFT JOIN identifier_mappings m ON m.profile_id = $1 AND m.identifier = u.identifier
+     ON CONFLICT (profile_id, user_gid) DO UPDATE SET
+       membership_gid = EXCLUDED.membership_gid, name = EXCLUDED.name, email = EXCLUDED.email,
+       identifier = EXCLUDED.identifier, is_admin = EXCLUDED.is_admin, account_created_at = EXCLUDED.account_created_at,
+       model_id = EXCLUDED.model_id, status = 'active', ended_at = NULL, last_seen_at = now(), last_seen_job = EXCLUDED.last_seen_job`;
+
+const PREVIOUS_PROGRESS = `UPDATE job_results SET progress = $4, counts = counts || jsonb_build_object('pages', $2::int, 'members', $3::int,
+            'pageFetches', COALESCE((counts->>'pageFetches')::int, 0) + 1) WHERE id = $1`;
+
+async function newJob(db: Db, profileId: string): Promise<string> {
+  const id = crypto.randomUUID();
+  return startJobResult(db, { id, profileId, kind: 'download', trigger: 'on_demand', workflowId: `bench-copy-${id}`, runId: id });
+}
+
 async function newProfile(db: Db): Promise<string> {
   const id = crypto.randomUUID();
   await db.query(`INSERT INTO profiles (id, display_name, options) VALUES ($1, 'bench copy', '{}'::jsonb)`, [id]);
@@ -295,7 +355,7 @@ function generatePages(total: number): WorkspaceMembership[][] {
   return pages;
 }
 
-/** The row upsertMembershipPage writes for each membership of a page. */
+/** The row writeMembershipPage writes for each membership of a page. */
 function rowsOf(page: WorkspaceMembership[], profileId: string, jobId: string): CopyRow[] {
   const now = new Date().toISOString();
   return page.map((m) => [profileId, m.user.gid, m.gid, m.user.name, m.user.email, identifierFor(m), m.is_admin, m.created_at, 'active', now, now, jobId, null]);
