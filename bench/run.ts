@@ -3,6 +3,7 @@
 //   copy       our subscription writes vs a raw PostgreSQL COPY of the same rows
 //   ratelimit  run wall time vs the time the rate limit itself requires
 //   stories    the stories walk: bound by the rate limit, incremental, flat in memory
+//   download   a 50,000-person download: members a second, and wall time against the latency floor
 // With no name, all four run, in that order. Figures are ratios measured within one run.
 // --sizes sets the organization sizes of the memory benchmark (default 2000,10000,40000); --json writes every figure to a file.
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ import { runMemory } from './memory';
 import { runCopy } from './copy';
 import { runRateLimit } from './ratelimit';
 import { runStories } from './stories';
+import { runDownload } from './download';
 
 interface Options {
   sizes?: number[];
@@ -23,6 +25,7 @@ const BENCHMARKS: Record<string, (env: Awaited<ReturnType<typeof startBenchEnv>>
   copy: (env) => runCopy(env),
   ratelimit: (env) => runRateLimit(env),
   stories: (env) => runStories(env),
+  download: (env) => runDownload(env),
 };
 
 function usage(): never {
