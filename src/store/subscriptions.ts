@@ -62,7 +62,7 @@ export async function writeMembershipPage(
     for (const i of unseen) w.ensured.add(i);
   }
   const after: WalkPosition = { offset: w.nextOffset, pages: w.before.pages + 1, members: w.before.members + rows.length };
-  await db.query(WRITE_PAGE, [w.profileId, w.jobId, JSON.stringify(rows), JSON.stringify(after), after.pages, after.members]);
+  await db.query(WRITE_PAGE, [w.profileId, w.jobId, JSON.stringify(rows), JSON.stringify(after), after.pages, after.members], { prepareAs: 'write_membership_page' });
   return after;
 }
 
