@@ -61,14 +61,25 @@ interface Row {
   peakSource: string;
 }
 
-const JOBS = ['download', 'activity'] as const;
+const ALL_JOBS = ['download', 'activity'] as const;
+/** BENCH_MEMORY_JOBS=download measures the download alone (the activity run takes most of the time at large sizes). */
+const JOBS = ALL_JOBS.filter((job) => (process.env.BENCH_MEMORY_JOBS ?? ALL_JOBS.join(',')).split(',').includes(job));
+/**
+ * Node options of the measured workers (BENCH_WORKER_NODE_OPTIONS), e.g. a capped young generation
+ * (--max-semi-space-size): the memory a worker needs depends on how V8 is allowed to size its heap.
+ */
+const WORKER_NODE_OPTIONS = process.env.BENCH_WORKER_NODE_OPTIONS ?? '';
 
 function med(row: Row, key: keyof Sample): number {
   return median(row.samples.map((s) => s[key]));
 }
 
 export async function runMemory(env: BenchEnv, sizes = SIZES): Promise<BenchResult> {
-  const command = `npm run bench -- memory${sizes === SIZES ? '' : ` --sizes ${sizes.join(',')}`}`;
+  const envPrefix = [
+    process.env.BENCH_MEMORY_JOBS ? `BENCH_MEMORY_JOBS=${process.env.BENCH_MEMORY_JOBS}` : '',
+    WORKER_NODE_OPTIONS ? `BENCH_WORKER_NODE_OPTIONS='${WORKER_NODE_OPTIONS}'` : '',
+  ].filter(Boolean);
+  const command = `${envPrefix.map((e) => `${e} `).join('')}npm run bench -- memory${sizes === SIZES ? '' : ` --sizes ${sizes.join(',')}`}`;
   const stack = await startStack(env, { scenario: scenarioFor(sizes[0]!) });
   const rows: Row[] = [];
   const smallest = sizes[0]!;
@@ -198,7 +209,7 @@ export async function runMemory(env: BenchEnv, sizes = SIZES): Promise<BenchResu
 
 /** One run in a fresh worker, measured from the worker's idle baseline. */
 export async function measured(stack: Stack, profileId: string, job: JobKind, workerEnv: Record<string, string> = {}) {
-  const worker = await stack.startWorker(workerEnv);
+  const worker = await stack.startWorker({ ...(WORKER_NODE_OPTIONS ? { NODE_OPTIONS: WORKER_NODE_OPTIONS } : {}), ...workerEnv });
   try {
     // Let start-up settle (workflow threads, first polls) before the baseline.
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -5,6 +5,7 @@
 //   stories    the stories walk: bound by the rate limit, incremental, flat in memory
 //   backfill   the audit log's first read in time slices: bound by the rate limit, not by latency
 //   fleet      50 organizations at once: every run completes, no token over its limit, none waits on another, two workers beat one
+//   download   a 50,000-person download: members a second, and wall time against the latency floor
 // With no name, all of them run, in that order. Figures are ratios measured within one run.
 // --sizes sets the organization sizes of the memory benchmark (default 2000,10000,40000); --json writes every figure to a file.
 import fs from 'node:fs';
@@ -17,6 +18,7 @@ import { runRateLimit } from './ratelimit';
 import { runStories } from './stories';
 import { runBackfill } from './backfill';
 import { runFleet } from './fleet';
+import { runDownload } from './download';
 
 interface Options {
   sizes?: number[];
@@ -29,6 +31,7 @@ const BENCHMARKS: Record<string, (env: Awaited<ReturnType<typeof startBenchEnv>>
   stories: (env) => runStories(env),
   backfill: (env) => runBackfill(env),
   fleet: (env) => runFleet(env),
+  download: (env) => runDownload(env),
 };
 
 function usage(): never {

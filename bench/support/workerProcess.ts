@@ -29,10 +29,10 @@ function timedDb(db: Db): Db {
     pool: db.pool,
     ping: () => db.ping(),
     close: () => db.close(),
-    async query(text, params) {
+    async query(text, params, opts) {
       const started = performance.now();
       try {
-        return await db.query(text, params);
+        return await db.query(text, params, opts);
       } finally {
         record(statementKey(text), performance.now() - started);
       }
@@ -44,11 +44,11 @@ function timedDb(db: Db): Db {
         return await db.withTransaction((tx) =>
           fn({
             stream: (text, params, batchSize) => tx.stream(text, params, batchSize),
-            async query(text, params) {
+            async query(text, params, opts) {
               first ??= statementKey(text);
               const s = performance.now();
               try {
-                return await tx.query(text, params);
+                return await tx.query(text, params, opts);
               } finally {
                 record(`  in tx: ${statementKey(text)}`, performance.now() - s);
               }

@@ -3,8 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/pool';
 import type { AsanaClients } from '../profiles/asanaClients';
 import { DEFAULT_MEMBERSHIP_FIELDS } from '../asana/client';
-import { finishDownload, upsertMembershipPage, type DownloadSummary } from '../store/subscriptions';
-import { addJobCounts, commitWalkProgress, getJobProgress } from '../store/jobs';
+import { finishDownload, writeMembershipPage, type DownloadSummary } from '../store/subscriptions';
+import { addJobCounts, getJobProgress } from '../store/jobs';
 import { withAsanaFailures } from './asanaFailures';
 import { openRunContext } from './runContext';
 
@@ -39,18 +39,29 @@ export function createDownloadActivities(deps: { db: Db; asana: AsanaClients }) 
         if (resumed) ctx.log.info('resuming membership walk', { page: resumed.pages });
         let fetched = 0;
         const ensured = new Set<string>();
-        const pages = walked ? [] : asana.workspaceMembershipPages(workspaceGid, { optFields: DEFAULT_MEMBERSHIP_FIELDS, limit: 100, offset: progress.offset ?? undefined });
-        for await (const page of pages) {
-          fetched += 1;
-          const next: WalkProgress = { offset: page.nextOffset, pages: progress.pages + 1, members: progress.members };
-          // A page lost to a database crash is walked again from Asana (its cursor is lost with it), so the
-          // commit need not wait for the WAL flush; that wait would otherwise dominate a walk's writes.
-          await deps.db.withTransaction(async (tx) => {
-            next.members += await upsertMembershipPage(tx, input.profileId, input.jobId, page.data, ensured);
-            await commitWalkProgress(tx, input.jobId, next);
-          }, { asyncCommit: true });
-          Object.assign(progress, next);
-          ctx.heartbeat(progress);
+        const pages = walked ? undefined : asana.workspaceMembershipPages(workspaceGid, { optFields: DEFAULT_MEMBERSHIP_FIELDS, limit: 100, offset: progress.offset ?? undefined });
+        // One page ahead: the next page is asked for while this one is written, so the walk takes Asana's
+        // time rather than Asana's plus the database's. Only written pages move the committed cursor, so a
+        // crash costs at most the page being written and the one prefetched, and skips none.
+        let ahead = pages?.next();
+        try {
+          while (ahead) {
+            const step = await ahead;
+            if (step.done) break;
+            ahead = pages!.next();
+            // Settled below whatever happens; a write that throws first must not leave it unhandled.
+            ahead.catch(() => undefined);
+            const page = step.value;
+            fetched += 1;
+            Object.assign(
+              progress,
+              await writeMembershipPage(deps.db, { profileId: input.profileId, jobId: input.jobId, page: page.data, nextOffset: page.nextOffset, before: progress, ensured }),
+            );
+            ctx.heartbeat(progress);
+          }
+        } finally {
+          // A walk that stops early (a failed write) lets the request in flight end and asks for no more.
+          void pages?.return(undefined).catch(() => undefined);
         }
         if (progress.members === 0) {
           // An organization always has at least the admin who authorized us: ending everyone would be wrong.

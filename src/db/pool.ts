@@ -10,7 +10,7 @@ type Runner = Pick<pg.PoolClient, 'query'>;
 
 export interface Db {
   /** Runs one parameterised statement and returns its typed rows. */
-  query<T extends pg.QueryResultRow>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T extends pg.QueryResultRow>(text: string, params?: readonly unknown[], opts?: QueryOptions): Promise<T[]>;
   /** Runs `fn` inside BEGIN/COMMIT; any throw rolls the whole unit back. */
   withTransaction<T>(fn: (tx: Tx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /** Whether the database answers now (readiness). */
@@ -29,8 +29,17 @@ export interface TransactionOptions {
   asyncCommit?: boolean;
 }
 
+export interface QueryOptions {
+  /**
+   * Prepares the statement under this name on each connection the first time it runs there, and only binds it
+   * afterwards: for a statement sent many times in a row (a page walk's writes), whose parsing and planning
+   * would otherwise be paid on every call. One name, one text.
+   */
+  prepareAs?: string;
+}
+
 export interface Tx {
-  query<T extends pg.QueryResultRow>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T extends pg.QueryResultRow>(text: string, params?: readonly unknown[], opts?: QueryOptions): Promise<T[]>;
   /**
    * The rows of one statement as a stream, read from a server-side cursor `batchSize` rows at a time: memory
    * stays bounded however many rows there are. Consume it before the transaction ends.
@@ -51,10 +60,11 @@ export function createDb(connectionString: string, logger: Logger, max = 10): Db
     runner: Runner,
     text: string,
     params?: readonly unknown[],
+    opts?: QueryOptions,
   ): Promise<T[]> {
     const started = performance.now();
     try {
-      const result = await runner.query<T>(text, params as unknown[] | undefined);
+      const result = await runner.query<T>({ text, values: params as unknown[] | undefined, name: opts?.prepareAs });
       return result.rows;
     } finally {
       logger.debug({ sql: text.replace(/\s+/g, ' ').trim(), ms: Math.round(performance.now() - started) }, 'sql');
@@ -63,14 +73,14 @@ export function createDb(connectionString: string, logger: Logger, max = 10): Db
 
   return {
     pool,
-    query: (text, params) => timed(pool, text, params),
+    query: (text, params, opts) => timed(pool, text, params, opts),
     async withTransaction(fn, opts = {}) {
       const client = await pool.connect();
       try {
         await client.query(opts.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
         if (opts.asyncCommit) await client.query('SET LOCAL synchronous_commit TO OFF');
         const result = await fn({
-          query: (text, params) => timed(client, text, params),
+          query: (text, params, opts) => timed(client, text, params, opts),
           stream: (text, params, batchSize) => {
             logger.debug({ sql: text.replace(/\s+/g, ' ').trim() }, 'sql stream');
             return client.query(new QueryStream(text, params as unknown[], { batchSize, highWaterMark: batchSize }));

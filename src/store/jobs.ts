@@ -21,7 +21,7 @@ export interface JobResultRow {
   counts: Counts;
   error: string | null;
   details: Record<string, unknown>;
-  /** Where a page walk stands (see commitWalkProgress). */
+  /** Where a page walk stands (see walkProgressUpdate). */
   progress: unknown;
 }
 
@@ -88,15 +88,14 @@ export async function getJobProgress(db: Queryable, jobId: string): Promise<unkn
 }
 
 /**
- * Commits where a membership walk stands with the page it just wrote (same transaction): the cursor, the
- * running counts, and one more page fetched.
+ * The statement that commits where a membership walk stands (the cursor, the running counts, and one more
+ * page fetched), for the page's writer to run in the same statement as the page itself: the job's SQL stays
+ * here, and the page and its cursor commit together in one round trip. Its placeholders name the job, the
+ * progress as JSON, and the pages and members so far.
  */
-export async function commitWalkProgress(tx: Tx, jobId: string, progress: { offset: string | null; pages: number; members: number }): Promise<void> {
-  await tx.query(
-    `UPDATE job_results SET progress = $4, counts = counts || jsonb_build_object('pages', $2::int, 'members', $3::int,
-            'pageFetches', COALESCE((counts->>'pageFetches')::int, 0) + 1) WHERE id = $1`,
-    [jobId, progress.pages, progress.members, JSON.stringify(progress)],
-  );
+export function walkProgressUpdate(p: { jobId: string; progress: string; pages: string; members: string }): string {
+  return `UPDATE job_results SET progress = ${p.progress}::jsonb, counts = counts || jsonb_build_object('pages', ${p.pages}::int, 'members', ${p.members}::int,
+            'pageFetches', COALESCE((counts->>'pageFetches')::int, 0) + 1) WHERE id = ${p.jobId}::uuid`;
 }
 
 export function listJobResults(db: Queryable, profileId: string, f: { kind?: JobKind }, page: Page): Promise<Paged<JobResultRow>> {

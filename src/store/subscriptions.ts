@@ -6,58 +6,98 @@ import type { Db, Queryable, Tx } from '../db/pool';
 import { activityOrder, camelRow, paged, pagedList, Where, type ActivitySort, type ListQuery, type Page, type Paged } from '../db/sql';
 import type { WorkspaceMembership } from '../asana/types';
 import { identifierFor, KNOWN_IDENTIFIERS } from '../runs/identifiers';
-import { addJobCounts, getJobCounts } from './jobs';
+import { addJobCounts, getJobCounts, walkProgressUpdate } from './jobs';
 import { ensureDefaultRules } from './rules';
 
 // ---- subscriptions: the download's writes ----
 
-/**
- * Upserts one page of memberships by (profile, user gid) in a single set-based statement. Writing the
- * same page twice (a retried activity) leaves the same rows. Deactivated memberships hold no seat and are
- * not written, so a finished download ends them like members who left.
- */
-export async function upsertMembershipPage(
-  db: Queryable,
-  profileId: string,
-  jobId: string,
-  page: WorkspaceMembership[],
-  /** Identifiers whose model this walk has already made sure of; pass one set per walk to skip them. */
-  ensured: Set<string> = new Set(),
-): Promise<number> {
-  const rows = page.filter((m) => m.user?.gid && m.is_active !== false);
-  if (rows.length === 0) return 0;
-  // Models first, so each row is linked to its model as it is written (never rewritten afterwards).
-  const unseen = [...new Set(rows.map((m) => identifierFor(m)))].filter((i) => !ensured.has(i));
-  if (unseen.length > 0) {
-    await ensureModels(db, profileId, unseen);
-    for (const i of unseen) ensured.add(i);
-  }
-  await db.query(
-    `INSERT INTO subscriptions AS s (profile_id, user_gid, membership_gid, name, email, identifier, is_admin, account_created_at,
-                                     status, first_seen_at, last_seen_at, last_seen_job, model_id)
-     SELECT $1, u.gid, u.membership_gid, u.name, u.email, u.identifier, u.is_admin, u.created_at, 'active', now(), now(), $2, m.model_id
-       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::timestamptz[])
-            AS u(gid, membership_gid, name, email, identifier, is_admin, created_at)
-       LEFT JOIN identifier_mappings m ON m.profile_id = $1 AND m.identifier = u.identifier
-     ON CONFLICT (profile_id, user_gid) DO UPDATE SET
-       membership_gid = EXCLUDED.membership_gid, name = EXCLUDED.name, email = EXCLUDED.email,
-       identifier = EXCLUDED.identifier, is_admin = EXCLUDED.is_admin, account_created_at = EXCLUDED.account_created_at,
-       model_id = EXCLUDED.model_id, status = 'active', ended_at = NULL, last_seen_at = now(), last_seen_job = EXCLUDED.last_seen_job`,
-    [
-      profileId,
-      jobId,
-      rows.map((m) => m.user!.gid),
-      rows.map((m) => m.gid ?? null),
-      rows.map((m) => m.user!.name ?? null),
-      rows.map((m) => m.user!.email ?? null),
-      rows.map((m) => identifierFor(m)),
-      rows.map((m) => Boolean(m.is_admin)),
-      // A date PostgreSQL would refuse fails that one field, not the page.
-      rows.map((m) => (m.created_at && !Number.isNaN(Date.parse(m.created_at)) ? m.created_at : null)),
-    ],
-  );
-  return rows.length;
+/** Where a membership walk stands: the offset of the next page, and the pages and members written so far. */
+export interface WalkPosition {
+  offset: string | null;
+  pages: number;
+  members: number;
 }
+
+/**
+ * Writes one page of memberships and moves the walk past it, in one statement: a set-based upsert by
+ * (profile, user gid) and the job's progress, so the page and its cursor commit together, in one round trip.
+ * Writing the same page twice (a retried activity) leaves the same rows. Deactivated memberships hold no seat
+ * and are not written, so a finished download ends them like members who left. Answers the walk's position
+ * after the page (`nextOffset` is the offset of the page after it).
+ */
+export async function writeMembershipPage(
+  db: Db,
+  w: {
+    profileId: string;
+    jobId: string;
+    page: WorkspaceMembership[];
+    nextOffset: string | null;
+    /** Where the walk stood before this page. */
+    before: WalkPosition;
+    /** Identifiers whose model this walk has already made sure of; pass one set per walk to skip them. */
+    ensured: Set<string>;
+  },
+): Promise<WalkPosition> {
+  const rows: MembershipRow[] = [];
+  const unseen = new Set<string>();
+  for (const m of w.page) {
+    if (!m.user?.gid || m.is_active === false) continue;
+    const identifier = identifierFor(m);
+    if (!w.ensured.has(identifier)) unseen.add(identifier);
+    rows.push({
+      gid: m.user.gid,
+      membership_gid: m.gid ?? null,
+      name: m.user.name ?? null,
+      email: m.user.email ?? null,
+      identifier,
+      is_admin: Boolean(m.is_admin),
+      // A date PostgreSQL would refuse fails that one field, not the page.
+      created_at: m.created_at && !Number.isNaN(Date.parse(m.created_at)) ? m.created_at : null,
+    });
+  }
+  // Models first, so each row is linked to its model as it is written (never rewritten afterwards); a model
+  // and its rule commit together.
+  if (unseen.size > 0) {
+    await db.withTransaction((tx) => ensureModels(tx, w.profileId, [...unseen]));
+    for (const i of unseen) w.ensured.add(i);
+  }
+  const after: WalkPosition = { offset: w.nextOffset, pages: w.before.pages + 1, members: w.before.members + rows.length };
+  await db.query(WRITE_PAGE, [w.profileId, w.jobId, JSON.stringify(rows), JSON.stringify(after), after.pages, after.members], { prepareAs: 'write_membership_page' });
+  return after;
+}
+
+/** One membership as the page statement reads it (json_to_recordset: keys are its column names). */
+interface MembershipRow {
+  gid: string;
+  membership_gid: string | null;
+  name: string | null;
+  email: string | null;
+  identifier: string;
+  is_admin: boolean;
+  created_at: string | null;
+}
+
+// The commit need not wait for the WAL flush (set_config(..., true) holds for this statement's own
+// transaction): a page lost to a database crash is lost together with its cursor, and the retry walks it
+// again. Waiting would otherwise dominate a walk's writes.
+const WRITE_PAGE = `
+  WITH page AS (
+    SELECT * FROM json_to_recordset($3::json)
+      AS u(gid text, membership_gid text, name text, email text, identifier text, is_admin boolean, created_at timestamptz)),
+  written AS (
+    INSERT INTO subscriptions AS s (profile_id, user_gid, membership_gid, name, email, identifier, is_admin, account_created_at,
+                                    status, first_seen_at, last_seen_at, last_seen_job, model_id)
+    SELECT $1::uuid, u.gid, u.membership_gid, u.name, u.email, u.identifier, u.is_admin, u.created_at, 'active', now(), now(), $2::uuid, m.model_id
+      FROM page u
+      LEFT JOIN identifier_mappings m ON m.profile_id = $1::uuid AND m.identifier = u.identifier
+    ON CONFLICT (profile_id, user_gid) DO UPDATE SET
+      membership_gid = EXCLUDED.membership_gid, name = EXCLUDED.name, email = EXCLUDED.email,
+      identifier = EXCLUDED.identifier, is_admin = EXCLUDED.is_admin, account_created_at = EXCLUDED.account_created_at,
+      model_id = EXCLUDED.model_id, status = 'active', ended_at = NULL, last_seen_at = now(), last_seen_job = EXCLUDED.last_seen_job),
+  progressed AS (
+    ${walkProgressUpdate({ jobId: '$2', progress: '$4', pages: '$5', members: '$6' })})
+  -- PostgreSQL runs every data-modifying CTE, referenced or not.
+  SELECT set_config('synchronous_commit', 'off', true)`;
 
 export interface DownloadSummary {
   activeSubscriptions: number;

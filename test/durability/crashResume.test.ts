@@ -143,12 +143,13 @@ describe('a worker killed mid-walk', () => {
     expect(after[0]?.query.offset).toBeDefined();
     expect(after[0]?.query.offset).toBe(before[resumedAt]?.query.offset);
 
-    // Fetches: every page once, plus the pages walked again, plus at most the one in flight when the worker died.
+    // Fetches: every page once, plus the pages walked again, plus at most two fetched but never committed when
+    // the worker died: the walk asks for the next page while it writes the current one, so both may be in hand.
     const pageFetches = job.counts.pageFetches!;
     expect(pageFetches).toBe(run.pagesWrittenBeforeCrash + (pages - resumedAt));
     expect(pageFetches).toBeLessThan(1.5 * pages);
     expect(fetches.length - pageFetches).toBeGreaterThanOrEqual(0);
-    expect(fetches.length - pageFetches).toBeLessThanOrEqual(1);
+    expect(fetches.length - pageFetches).toBeLessThanOrEqual(2);
 
     const { attempts, failures } = await activityAttempts(h, run.downloadId);
     expect(attempts.downloadMemberships).toBe(2);

@@ -115,10 +115,11 @@ describe('a PostgreSQL restart mid-walk', () => {
     expect(resumedAt).toBeLessThan(PAGES);
     expect(job.counts.pageFetches, 'pages committed, over both attempts').toBe(PAGES);
 
-    // Every page fetched once, plus the one whose commit the shutdown cut off: resumed, not restarted.
+    // Every page fetched once, plus the one whose commit the shutdown cut off and the one fetched ahead of it
+    // (the walk asks for the next page while it writes the current one): resumed, not restarted.
     const fetches = membershipFetches(requests);
     expect(fetches.length - PAGES).toBeGreaterThanOrEqual(0);
-    expect(fetches.length - PAGES).toBeLessThanOrEqual(1);
+    expect(fetches.length - PAGES).toBeLessThanOrEqual(2);
     expect(fetches.length).toBeLessThan(2 * PAGES);
     // The first page asked for after the restart is the one after the last page written.
     const after = fetches.filter((r) => ms(r.startedAt) > upAt);
