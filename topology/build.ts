@@ -35,7 +35,10 @@ export async function ensureTemporalBinaries(log: (line: string) => void = () =>
       const started = Date.now();
       log(`building Temporal server ${TEMPORAL_SERVER_VERSION} (${missing.join(', ')}) with ${GO_TOOLCHAIN}`);
       const targets = missing.map((k) => `${TEMPORAL_SERVER_MODULE}/${PACKAGES[k]}@v${TEMPORAL_SERVER_VERSION}`);
-      await run('go', ['install', ...targets], { env: { ...goEnv(), GOBIN: gobin }, maxBuffer: 64 * 1024 * 1024 });
+      await run('go', ['install', ...targets], { env: { ...goEnv(), GOBIN: gobin }, maxBuffer: 64 * 1024 * 1024 }).catch((err: NodeJS.ErrnoException & { stderr?: string }) => {
+        if (err.code === 'ENOENT') throw new Error('Building the Temporal server needs Go (the `go` command) on the PATH; any Go 1.21 or later fetches the toolchain it needs.', { cause: err });
+        throw new Error(`go install ${targets.join(' ')} failed: ${(err.stderr ?? err.message).slice(-4000)}`, { cause: err });
+      });
       for (const k of missing) fs.renameSync(path.join(gobin, path.basename(PACKAGES[k])), path.join(CACHE_DIR, NAMES[k]));
       log(`built in ${Math.round((Date.now() - started) / 1000)} s into ${CACHE_DIR}`);
     } finally {

@@ -35,7 +35,7 @@ export interface Topology {
 export interface TopologyOptions {
   logger: Logger;
   namespace?: string;
-  /** 'free': ports nothing else uses (tests); 'standard': Temporal's usual ports on each node's address. */
+  /** 'free': ports nothing else uses (tests); 'standard': Temporal's usual ports on each node's address, and 7233 for the clients. */
   ports?: 'free' | 'standard';
   /** Where PostgreSQL keeps its data; a temporary folder (removed on close) without it. */
   dataDir?: string;
@@ -78,7 +78,8 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
     await nodes[0]!.start();
     await Promise.all(nodes.slice(1).map((n) => n.start()));
     for (const n of nodes) say(`${n.name}: frontend ${n.frontendAddress}, metrics ${n.metricsUrl}`);
-    proxy = await startFrontendProxy({ upstreams: () => nodes.map((n) => n.frontendAddress) });
+    // With the standard ports, the clients' address is the usual one too: 127.0.0.1:7233.
+    proxy = await startFrontendProxy({ upstreams: () => nodes.map((n) => n.frontendAddress), port: opts.ports === 'standard' ? STANDARD_PORTS.frontend : 0 });
     const frontends = nodes.map((n) => n.frontendAddress);
     const register = async () => {
       const started = Date.now();
