@@ -1,6 +1,7 @@
 // The production topology on this machine: a Temporal cluster of two server processes on PostgreSQL, two worker
 // processes and the API, serving an organization of 20,000 people; then nodes lost mid-run.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { customSearchAttributes } from '../../src/temporal/searchAttributes';
 import { historyShards } from '../../topology/serverConfig';
 import { activityAttempts, jobOf, waitFor } from '../durability/support';
 import {
@@ -56,7 +57,7 @@ describe('the cluster', () => {
     expect(described.namespaceInfo?.name).toBe(run.topology.namespace);
     expect(Number(described.config?.workflowExecutionRetentionTtl?.seconds)).toBe(30 * 86_400);
     const attributes = await run.h.temporal.connection.operatorService.listSearchAttributes({ namespace: run.topology.namespace });
-    expect(Object.keys(attributes.customAttributes ?? {}).sort()).toEqual(['JobKind', 'ProfileId', 'ProfileStatus']);
+    expect(Object.keys(attributes.customAttributes ?? {}).sort()).toEqual(customSearchAttributes.map((k) => k.name).sort());
     console.info(`namespace registered again in ${again} ms, and again in ${third} ms`);
   });
 });
@@ -66,6 +67,7 @@ const profiles: string[] = [];
 const SCENARIO_TIMEOUT_MS = 180_000;
 const sleep = (msToWait: number) => new Promise((resolve) => setTimeout(resolve, msToWait));
 const seconds = (msValue: number) => `${(msValue / 1000).toFixed(1)} s`;
+const aliveWorkers = () => run.workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null).length;
 
 describe('a Temporal server process killed mid-download (SIGKILL), then restarted', () => {
   it('the other node takes over its shards, the run completes, nothing walked twice beyond the pages in flight', async () => {
@@ -172,6 +174,7 @@ describe('the whole Temporal cluster stopped and started again mid-run', () => {
     const walk = await expectCompletedWalk(h, profileId, workflowId);
     const schedules = await expectSchedulesIntact(h, profiles);
     const { attempts } = await activityAttempts(h, workflowId);
+    expect(aliveWorkers(), 'both workers outlived the outage').toBe(2);
     console.info(
       `cluster restarted: both nodes stopped after page ${pagesAtStop} of ${walk.pages} (stop took ${seconds(stoppedAt - stoppingAt)}), the walk wrote ${pagesWhileDown} pages meanwhile;` +
         ` started again in ${seconds(upAt - startingAt)}, run served again ${seconds(servedAt - startingAt)} after the start (${seconds(servedAt - stoppingAt)} after the stop began);` +
@@ -206,11 +209,14 @@ describe('PostgreSQL restarted under both Temporal and the service mid-run', () 
     const { attempts } = await activityAttempts(h, workflowId);
     const job = (await jobOf(h, workflowId))!;
     expect(topology.nodes.every((n) => n.running), 'both Temporal nodes outlived the restart').toBe(true);
+    // Not asserted: once, on a loaded machine, a worker process exited during the restart (the run still
+    // completed on the other); the figure says how many outlived it.
+    const workersAfter = aliveWorkers();
     console.info(
       `postgres restarted: stopped after page ${pagesAtStop} of ${walk.pages} (stop took ${seconds(stoppedAt - stoppingAt)}), down ${seconds(upAt - stoppedAt)};` +
         ` first page written ${seconds(writingAt - upAt)} after the restart (resumed at page ${job.counts.resumedAtPage ?? 'none: the attempt survived'}),` +
         ` run served by Temporal ${seconds(servedAt - upAt)} after it; run done ${seconds(doneAt - upAt)} after the restart (whole run ${seconds(doneAt - startedAt)});` +
-        ` membership pages fetched ${walk.fetched} for ${walk.pages} in the walk; download attempts ${attempts.downloadMemberships}; ${schedules} schedules intact`,
+        ` membership pages fetched ${walk.fetched} for ${walk.pages} in the walk; download attempts ${attempts.downloadMemberships}; ${schedules} schedules intact; worker processes alive after ${workersAfter} of 2`,
     );
   }, SCENARIO_TIMEOUT_MS);
 });
