@@ -298,7 +298,7 @@ async function walk(db: Db, profileId: string, jobId: string, pages: WorkspaceMe
   const ensured = new Set<string>();
   let at: WalkPosition = { offset: null, pages: 0, members: 0 };
   for (const [i, page] of pages.entries()) {
-    at = await writeMembershipPage(db, { profileId, jobId, page, nextOffset: i + 1 < pages.length ? `page-${i + 1}` : null, before: at, ensured });
+    at = await writeMembershipPage(db, { profileId, jobId, page, nextOffset: i + 1 < pages.length ? `page-${i + 1}` : null, before: at, claim: 0, ensured });
   }
 }
 
@@ -309,7 +309,7 @@ async function walk(db: Db, profileId: string, jobId: string, pages: WorkspaceMe
  */
 async function previousWalk(db: Db, profileId: string, jobId: string, pages: WorkspaceMembership[][]): Promise<void> {
   // The first page makes sure of every model (the generated identifiers all appear in it).
-  await writeMembershipPage(db, { profileId, jobId, page: pages[0]!, nextOffset: null, before: { offset: null, pages: 0, members: 0 }, ensured: new Set() });
+  await writeMembershipPage(db, { profileId, jobId, page: pages[0]!, nextOffset: null, before: { offset: null, pages: 0, members: 0 }, claim: 0, ensured: new Set() });
   let at: WalkPosition = { offset: null, pages: 0, members: 0 };
   for (const [i, page] of pages.entries()) {
     const rows = page.filter((m) => m.user?.gid && m.is_active !== false);

@@ -4,7 +4,7 @@ import type { Db } from '../db/pool';
 import type { AsanaClients } from '../profiles/asanaClients';
 import { DEFAULT_MEMBERSHIP_FIELDS } from '../asana/client';
 import { finishDownload, writeMembershipPage, type DownloadSummary } from '../store/subscriptions';
-import { addJobCounts, getJobProgress } from '../store/jobs';
+import { addJobCounts, claimWalk } from '../store/jobs';
 import { withAsanaFailures } from './asanaFailures';
 import { openRunContext } from './runContext';
 
@@ -26,8 +26,10 @@ export function createDownloadActivities(deps: { db: Db; asana: AsanaClients }) 
     async downloadMemberships(input: { profileId: string; jobId: string; transientRetries?: number }): Promise<WalkProgress & { resumedAtPage: number | null; fetched: number }> {
       const ctx = Context.current();
       const heartbeated = ctx.info.heartbeatDetails as WalkProgress | undefined;
-      const committed = (await getJobProgress(deps.db, input.jobId)) as WalkProgress | null;
-      const resumed = committed ?? heartbeated;
+      // This attempt's claim: an earlier attempt still running (the server gave up on it while a history shard
+      // moved) writes nothing more from here on, so the two never walk on side by side.
+      const { claim, progress: committed } = await claimWalk(deps.db, input.jobId);
+      const resumed = (committed as WalkProgress | null) ?? heartbeated;
       // A copy: the walk moves `progress` on, while `resumed` must keep saying where this attempt began.
       const progress: WalkProgress = resumed ? { ...resumed } : { offset: null, pages: 0, members: 0 };
       // Pages written and no next offset: the walk had ended, only its completion never reached Temporal (the
@@ -55,7 +57,7 @@ export function createDownloadActivities(deps: { db: Db; asana: AsanaClients }) 
             fetched += 1;
             Object.assign(
               progress,
-              await writeMembershipPage(deps.db, { profileId: input.profileId, jobId: input.jobId, page: page.data, nextOffset: page.nextOffset, before: progress, ensured }),
+              await writeMembershipPage(deps.db, { profileId: input.profileId, jobId: input.jobId, page: page.data, nextOffset: page.nextOffset, before: progress, claim, ensured }),
             );
             ctx.heartbeat(progress);
           }

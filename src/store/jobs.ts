@@ -23,6 +23,8 @@ export interface JobResultRow {
   details: Record<string, unknown>;
   /** Where a page walk stands (see walkProgressUpdate). */
   progress: unknown;
+  /** Which attempt of the walk may still write (see claimWalk). */
+  walk_claim: number;
 }
 
 /** Records that a run started; a replayed activity finds the row it wrote before (one row per workflow run). */
@@ -82,20 +84,29 @@ export async function finishJobResult(
 }
 
 /** The page walk's position committed with its last page, if the job has one. */
-export async function getJobProgress(db: Queryable, jobId: string): Promise<unknown> {
-  const rows = await db.query<{ progress: unknown }>('SELECT progress FROM job_results WHERE id = $1', [jobId]);
-  return rows[0]?.progress ?? null;
+/**
+ * Starts an attempt of a run's page walk: takes the next claim, and reads where the walk stands in the same
+ * statement, so no page of an earlier attempt can commit between the two. From then on only pages written
+ * under this claim commit (see walkProgressUpdate). A run without a row has no progress yet (claim 0).
+ */
+export async function claimWalk(db: Queryable, jobId: string): Promise<{ claim: number; progress: unknown }> {
+  const rows = await db.query<{ walk_claim: number; progress: unknown }>(
+    'UPDATE job_results SET walk_claim = walk_claim + 1 WHERE id = $1 RETURNING walk_claim, progress',
+    [jobId],
+  );
+  return { claim: rows[0]?.walk_claim ?? 0, progress: rows[0]?.progress ?? null };
 }
 
 /**
  * The statement that commits where a membership walk stands (the cursor, the running counts, and one more
  * page fetched), for the page's writer to run in the same statement as the page itself: the job's SQL stays
  * here, and the page and its cursor commit together in one round trip. Its placeholders name the job, the
- * progress as JSON, and the pages and members so far.
+ * walk's claim, the progress as JSON, and the pages and members so far. It returns a row only while the claim
+ * is the newest: the writer joins the page's rows to it, so a superseded attempt writes nothing.
  */
-export function walkProgressUpdate(p: { jobId: string; progress: string; pages: string; members: string }): string {
+export function walkProgressUpdate(p: { jobId: string; claim: string; progress: string; pages: string; members: string }): string {
   return `UPDATE job_results SET progress = ${p.progress}::jsonb, counts = counts || jsonb_build_object('pages', ${p.pages}::int, 'members', ${p.members}::int,
-            'pageFetches', COALESCE((counts->>'pageFetches')::int, 0) + 1) WHERE id = ${p.jobId}::uuid`;
+            'pageFetches', COALESCE((counts->>'pageFetches')::int, 0) + 1) WHERE id = ${p.jobId}::uuid AND walk_claim = ${p.claim}::int RETURNING 1`;
 }
 
 export function listJobResults(db: Queryable, profileId: string, f: { kind?: JobKind }, page: Page): Promise<Paged<JobResultRow>> {
@@ -104,7 +115,7 @@ export function listJobResults(db: Queryable, profileId: string, f: { kind?: Job
 
 export function jobResultView(row: JobResultRow) {
   // What the walk keeps to resume, and the profile the path already names, are not shown.
-  const { profileId: _profile, progress: _progress, ...view } = camelRow(row);
+  const { profileId: _profile, progress: _progress, walkClaim: _claim, ...view } = camelRow(row);
   return view;
 }
 

@@ -25,6 +25,15 @@ export interface WalkPosition {
  * and are not written, so a finished download ends them like members who left. Answers the walk's position
  * after the page (`nextOffset` is the offset of the page after it).
  */
+/** A newer attempt of the walk has claimed it: this attempt's page was not written, and it should stop. */
+export class WalkSuperseded extends Error {
+  readonly type = 'WalkSuperseded';
+  constructor(jobId: string, claim: number) {
+    super(`A newer attempt has taken over the walk of run ${jobId} (this attempt held claim ${claim}); its page was not written.`);
+    this.name = 'WalkSuperseded';
+  }
+}
+
 export async function writeMembershipPage(
   db: Db,
   w: {
@@ -34,6 +43,8 @@ export async function writeMembershipPage(
     nextOffset: string | null;
     /** Where the walk stood before this page. */
     before: WalkPosition;
+    /** This attempt's claim on the walk (claimWalk): a newer attempt's claim makes the write change nothing. */
+    claim: number;
     /** Identifiers whose model this walk has already made sure of; pass one set per walk to skip them. */
     ensured: Set<string>;
   },
@@ -62,7 +73,12 @@ export async function writeMembershipPage(
     for (const i of unseen) w.ensured.add(i);
   }
   const after: WalkPosition = { offset: w.nextOffset, pages: w.before.pages + 1, members: w.before.members + rows.length };
-  await db.query(WRITE_PAGE, [w.profileId, w.jobId, JSON.stringify(rows), JSON.stringify(after), after.pages, after.members], { prepareAs: 'write_membership_page' });
+  const written = await db.query<{ claimed: number }>(
+    WRITE_PAGE,
+    [w.profileId, w.jobId, JSON.stringify(rows), JSON.stringify(after), after.pages, after.members, w.claim],
+    { prepareAs: 'write_membership_page' },
+  );
+  if (written[0]?.claimed !== 1) throw new WalkSuperseded(w.jobId, w.claim);
   return after;
 }
 
@@ -84,20 +100,21 @@ const WRITE_PAGE = `
   WITH page AS (
     SELECT * FROM json_to_recordset($3::json)
       AS u(gid text, membership_gid text, name text, email text, identifier text, is_admin boolean, created_at timestamptz)),
+  progressed AS (
+    ${walkProgressUpdate({ jobId: '$2', claim: '$7', progress: '$4', pages: '$5', members: '$6' })}),
   written AS (
     INSERT INTO subscriptions AS s (profile_id, user_gid, membership_gid, name, email, identifier, is_admin, account_created_at,
                                     status, first_seen_at, last_seen_at, last_seen_job, model_id)
     SELECT $1::uuid, u.gid, u.membership_gid, u.name, u.email, u.identifier, u.is_admin, u.created_at, 'active', now(), now(), $2::uuid, m.model_id
       FROM page u
+      CROSS JOIN progressed
       LEFT JOIN identifier_mappings m ON m.profile_id = $1::uuid AND m.identifier = u.identifier
     ON CONFLICT (profile_id, user_gid) DO UPDATE SET
       membership_gid = EXCLUDED.membership_gid, name = EXCLUDED.name, email = EXCLUDED.email,
       identifier = EXCLUDED.identifier, is_admin = EXCLUDED.is_admin, account_created_at = EXCLUDED.account_created_at,
-      model_id = EXCLUDED.model_id, status = 'active', ended_at = NULL, last_seen_at = now(), last_seen_job = EXCLUDED.last_seen_job),
-  progressed AS (
-    ${walkProgressUpdate({ jobId: '$2', progress: '$4', pages: '$5', members: '$6' })})
+      model_id = EXCLUDED.model_id, status = 'active', ended_at = NULL, last_seen_at = now(), last_seen_job = EXCLUDED.last_seen_job)
   -- PostgreSQL runs every data-modifying CTE, referenced or not.
-  SELECT set_config('synchronous_commit', 'off', true)`;
+  SELECT set_config('synchronous_commit', 'off', true), (SELECT count(*) FROM progressed)::int AS claimed`;
 
 export interface DownloadSummary {
   activeSubscriptions: number;
