@@ -66,6 +66,11 @@ const environmentSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: whole(2, 1000, 40),
   /** Workflows kept in the worker's sticky cache; unset: the SDK's choice from the machine's memory. */
   WORKER_MAX_CACHED_WORKFLOWS: optionalWhole(0, 100_000),
+  /**
+   * PostgreSQL connections one process keeps. Every walk writes its pages and books its token's requests through
+   * this pool, so with many profiles walking at once a small pool makes each walk wait for a connection.
+   */
+  DATABASE_POOL_SIZE: whole(1, 500, 25),
   /** Requests to Asana one token has in flight at once in one worker process (Asana allows about 50 concurrent GETs per token). */
   ASANA_MAX_CONCURRENT_REQUESTS: whole(1, 50, 50),
 });
@@ -97,6 +102,7 @@ function configSchema(role: Role) {
       apiToken: e.API_TOKEN,
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
       databaseUrl: e.DATABASE_URL,
+      databasePoolSize: e.DATABASE_POOL_SIZE,
       temporal: {
         address: e.TEMPORAL_ADDRESS,
         namespace: e.TEMPORAL_NAMESPACE,

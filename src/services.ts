@@ -47,7 +47,7 @@ export async function buildServices(
   const { databaseUrl, encryptionKey } = config;
   const address = config.temporal.address;
   if (!databaseUrl || !address || !encryptionKey) throw new MissingServerError('The services need DATABASE_URL, TEMPORAL_ADDRESS and ENCRYPTION_KEY.');
-  const base = createDb(databaseUrl, logger);
+  const base = createDb(databaseUrl, logger, config.databasePoolSize);
   const db = opts.wrapDb ? opts.wrapDb(base) : base;
   try {
     if (opts.migrate !== false) await migrate(db);
