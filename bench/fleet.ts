@@ -10,7 +10,8 @@
 // Every phase starts with every token's window empty (the simulator's limiter and the service's shared window
 // cleared), as a new day's schedules would, so no phase pays for the previous one's requests.
 import type { BenchEnv } from './support/env';
-import { sqlTime, type SqlTiming } from './support/protocol';
+import { loopDelayOf, sqlTime, type LoopDelay, type SqlTiming } from './support/protocol';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startStack, type Stack, type WorkerHandle } from './support/stack';
 import { fmt, int, printSection, progress, table, type BenchResult } from './support/report';
 import { scenarioFor } from './memory';
@@ -51,14 +52,35 @@ interface TokenFigure {
   rejected: number;
 }
 
+/** Where a run's time went, from the simulator's log: until its first Asana request, and its membership walk. */
+interface Phases {
+  /** From POST .../runs to the run's first Asana request. */
+  untilFirstRequestMs: number;
+  /** From the first membership page requested to the last. */
+  walkMs: number;
+}
+
+function phasesOf(log: SimRequest[], postedAt: number): Phases {
+  const times = log.map((r) => Date.parse(r.startedAt));
+  const pages = log.filter((r) => r.path.includes('/workspace_memberships')).map((r) => Date.parse(r.startedAt));
+  return { untilFirstRequestMs: Math.min(...times) - postedAt, walkMs: Math.max(...pages) - Math.min(...pages) };
+}
+
+async function apiLog(stack: Stack, o: Org): Promise<SimRequest[]> {
+  return ((await stack.simControl('GET', '/_sim/requests', undefined, o.baseUrl)) as SimRequest[]).filter((r) => r.path.startsWith('/api/1.0/'));
+}
+
 interface Batch {
   workers: number;
+  phases: Map<string, Phases>;
   wallMs: number;
   /** Each profile's wall, from POST .../runs to its workflow's result; NaN when it failed. */
   runMs: Map<string, number>;
   failures: string[];
   tokens: TokenFigure[];
   cpu: { groups: CpuGroups; stackCores: number; machineCores: number };
+  /** How late each process's event loop ran its callbacks during the batch: this one (the simulator and the API), each worker. */
+  loopDelay: { stack: LoopDelay; workers: LoopDelay[] };
   /** The workers' SQL, timed from asking the pool to the answer (waiting for a connection included). */
   sql: { admissions: SqlTiming; pageTransactions: SqlTiming; other: SqlTiming };
 }
@@ -91,6 +113,7 @@ export async function runFleet(env: BenchEnv): Promise<BenchResult> {
   const stack = await startStack(env, { scenario: { members: 20, guests: 0, viewOnly: 0, admins: 1 } });
   const orgs: Org[] = [];
   let alone = new Map<string, number>();
+  const alonePhases = new Map<string, Phases>();
   const batches: Batch[] = [];
   let workers: WorkerHandle[] = [];
   const meter = cpuMeter((pid, comm) => {
@@ -131,8 +154,10 @@ export async function runFleet(env: BenchEnv): Promise<BenchResult> {
     alone = new Map();
     for (const o of sample) {
       await emptyWindows(stack, [o]);
+      const postedAt = Date.now();
       const run = await stack.runJob(o.profileId, 'download');
       alone.set(o.key, run.wallMs);
+      alonePhases.set(o.key, phasesOf(await apiLog(stack, o), postedAt));
       progress(`  ${o.key}: ${fmt(run.wallMs / 1000)} s`);
     }
 
@@ -142,14 +167,18 @@ export async function runFleet(env: BenchEnv): Promise<BenchResult> {
       progress(`fleet: all ${ORGS} downloads started together, ${n} worker process${n > 1 ? 'es' : ''}`);
       await Promise.all(workers.map((w) => w.baseline()));
       meter.start();
+      const loop = monitorEventLoopDelay({ resolution: 10 });
+      loop.enable();
       const batch = await runBatch(stack, orgs, n);
+      loop.disable();
       const cpu = meter.stop(batch.wallMs);
       const reports = await Promise.all(workers.map((w) => w.report()));
       const sum = (match: RegExp) => reports.map((r) => sqlTime(r.sql, match)).reduce((a, b) => ({ count: a.count + b.count, ms: a.ms + b.ms }), { count: 0, ms: 0 });
       const admissions = sum(/^SELECT asana_admit_request/);
       const pageTransactions = sum(/^tx: /);
       const all = sum(/^(?!\s+in tx:)/);
-      batches.push({ ...batch, cpu, sql: { admissions, pageTransactions, other: { count: all.count - admissions.count - pageTransactions.count, ms: all.ms - admissions.ms - pageTransactions.ms } } });
+      const loopDelay = { stack: loopDelayOf(loop), workers: reports.map((r) => r.loopDelay) };
+      batches.push({ ...batch, cpu, loopDelay, sql: { admissions, pageTransactions, other: { count: all.count - admissions.count - pageTransactions.count, ms: all.ms - admissions.ms - pageTransactions.ms } } });
       const b = batches.at(-1)!;
       progress(`  batch ${fmt(b.wallMs / 1000)} s, ${b.failures.length} failed, ${b.tokens.reduce((s, t) => s + t.rejected, 0)} answered 429`);
     }
@@ -219,6 +248,16 @@ export async function runFleet(env: BenchEnv): Promise<BenchResult> {
         fmt(r.twoMs / r.aloneMs, 2),
       ]),
     ),
+    'Where each sampled run\'s time went (the simulator\'s log): from POST to its first Asana request, and its membership walk (first page requested to last):',
+    table(
+      ['profile', 'alone: until 1st request s', 'walk s', '1 worker: until 1st request s', 'walk s', '2 workers: until 1st request s', 'walk s'],
+      ratioRows.map((r) => {
+        const a = alonePhases.get(r.o.key)!;
+        const b1 = one.phases.get(r.o.key)!;
+        const b2 = two.phases.get(r.o.key)!;
+        return [r.o.key, ...[a, b1, b2].flatMap((p) => [fmt(p.untilFirstRequestMs / 1000), fmt(p.walkMs / 1000)])];
+      }),
+    ),
     table(['batch, tokens', 'tokens', 'requests', 'most in a minute (org)', '÷ limit', '429s'], [...tokenRows(one), ...tokenRows(two)]),
     table(
       ['batch', 'wall s', 'failed', 'fastest profile s', 'median profile s', 'slowest profile s'],
@@ -235,6 +274,13 @@ export async function runFleet(env: BenchEnv): Promise<BenchResult> {
         fmt(b.cpu.stackCores, 2),
         ...CPU_GROUPS.map((g) => fmt(b.cpu.groups[g] ?? 0)),
       ]),
+    ),
+    table(
+      ['batch', 'event loop late, simulator + API: p50 / p99 / max ms', 'workers: p50 / p99 / max ms'],
+      batches.map((b) => {
+        const show = (d: LoopDelay) => `${fmt(d.p50, 1)} / ${fmt(d.p99, 1)} / ${fmt(d.max, 0)}`;
+        return [`${b.workers} worker${b.workers > 1 ? 's' : ''}`, show(b.loopDelay.stack), b.loopDelay.workers.map(show).join('; ')];
+      }),
     ),
     table(
       ['batch', 'requests', 'wall per request per walk ms', 'budget booking (PostgreSQL) ms each', 'transactions', 'transaction ms each', 'other statements', 'other ms each'],
@@ -255,14 +301,14 @@ export async function runFleet(env: BenchEnv): Promise<BenchResult> {
     `Pages a second: alone ${fmt(aloneRate, 1)} for one walk (the sampled profiles' requests ÷ their alone time); in the batch with one worker ` +
       `${fmt(batchRate, 1)} for all ${ORGS} together, ${fmt(batchRate / ORGS, 2)} each, i.e. ${fmt(aloneRate / (batchRate / ORGS), 1)}× slower per walk than alone. ` +
       'Every walk slows alike (small and large), so none waits behind another; the busy cores and the SQL times above show where the shared time goes ' +
-      '(a page transaction and a budget booking each wait for one of the worker\'s 10 database connections).',
+      '(SQL times are from asking the pool to the answer; the event-loop delays say how much of that is a process too busy to read the answer).',
     `${ORGS} organizations of ${int(SMALLEST)} to ${int(LARGEST)} people (evenly spread, ${int(totalPeople)} in all) in one simulator process, ` +
       `each ${LATENCY_MS} ms latency and its own token limit: every fifth on the free plan (${FREE}/min), the rest paid (${PAID}/min); each profile's ` +
       '`asanaRequestsPerMinute` says the same. A download walks the memberships 100 a page, so a free-plan organization above ~15,000 people needs more ' +
       'than its minute allows and must wait for its window. Runs are timed from POST .../runs to the workflow\'s result; the batch from the first POST ' +
       'to the last result. Request counts come from each organization\'s own `/_sim/requests` (a sliding minute over arrival times, 429s included). ' +
       `Alone: each sampled profile's download with nothing else running (one worker), before the batches. Workers run the defaults ` +
-      '(WORKER_MAX_CONCURRENT_ACTIVITIES 100, ASANA_MAX_CONCURRENT_REQUESTS 50); the budget is booked in PostgreSQL, shared by both workers.',
+      '(WORKER_MAX_CONCURRENT_ACTIVITIES 100, ASANA_MAX_CONCURRENT_REQUESTS 50, DATABASE_POOL_SIZE 25); the budget is booked in PostgreSQL, shared by both workers.',
   ];
   printSection('fleet: many organizations at once', command, body);
   return {
@@ -278,9 +324,10 @@ export async function runFleet(env: BenchEnv): Promise<BenchResult> {
     data: {
       orgs: orgs.map(({ key, people, limit }) => ({ key, people, limit })),
       alone: Object.fromEntries(alone),
+      alonePhases: Object.fromEntries(alonePhases),
       worstRatioTwoWorkers: worstRatioTwo,
       pagesPerSecond: { alone: aloneRate, batch: batchRate },
-      batches: batches.map((b) => ({ workers: b.workers, wallMs: b.wallMs, failures: b.failures, runMs: Object.fromEntries(b.runMs), tokens: b.tokens, cpu: b.cpu, sql: b.sql })),
+      batches: batches.map((b) => ({ workers: b.workers, wallMs: b.wallMs, failures: b.failures, runMs: Object.fromEntries(b.runMs), phases: Object.fromEntries(b.phases), tokens: b.tokens, cpu: b.cpu, loopDelay: b.loopDelay, sql: b.sql })),
     },
   };
 }
@@ -305,13 +352,15 @@ async function emptyWindows(stack: Stack, orgs: Org[]): Promise<void> {
   await stack.db.query('DELETE FROM asana_requests_sent');
 }
 
-async function runBatch(stack: Stack, orgs: Org[], workers: number): Promise<Omit<Batch, 'cpu' | 'sql'>> {
+async function runBatch(stack: Stack, orgs: Org[], workers: number): Promise<Omit<Batch, 'cpu' | 'sql' | 'loopDelay'>> {
   const started = performance.now();
   const runMs = new Map<string, number>();
+  const postedAt = new Map<string, number>();
   const failures: string[] = [];
   await Promise.all(
     orgs.map(async (o) => {
       try {
+        postedAt.set(o.key, Date.now());
         runMs.set(o.key, (await stack.runJob(o.profileId, 'download')).wallMs);
       } catch (err) {
         runMs.set(o.key, Number.NaN);
@@ -321,8 +370,10 @@ async function runBatch(stack: Stack, orgs: Org[], workers: number): Promise<Omi
   );
   const wallMs = performance.now() - started;
   const tokens: TokenFigure[] = [];
+  const phases = new Map<string, Phases>();
   for (const o of orgs) {
-    const log = ((await stack.simControl('GET', '/_sim/requests', undefined, o.baseUrl)) as SimRequest[]).filter((r) => r.path.startsWith('/api/1.0/'));
+    const log = await apiLog(stack, o);
+    phases.set(o.key, phasesOf(log, postedAt.get(o.key)!));
     const byToken = new Map<string, SimRequest[]>();
     for (const r of log) {
       const list = byToken.get(r.tokenHint ?? '') ?? [];
@@ -340,5 +391,5 @@ async function runBatch(stack: Stack, orgs: Org[], workers: number): Promise<Omi
     }
   }
   for (const f of failures) progress(`  failed: ${f}`);
-  return { workers, wallMs, runMs, failures, tokens };
+  return { workers, wallMs, runMs, failures, tokens, phases };
 }

@@ -1,4 +1,5 @@
 // What the benchmark driver and its worker process (workerProcess.ts) say to each other over IPC.
+import type { IntervalHistogram } from 'node:perf_hooks';
 
 export interface SqlTiming {
   count: number;
@@ -17,6 +18,14 @@ export interface MemoryReport {
   samples: number;
   /** SQL time by statement (its first words), in milliseconds, since the baseline. */
   sql: Record<string, SqlTiming>;
+  /** How late the worker's event loop ran its callbacks since the baseline (perf_hooks), in milliseconds. */
+  loopDelay: LoopDelay;
+}
+
+export interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 export type WorkerRequest = { id: number; cmd: 'baseline' | 'report' | 'stop' };
@@ -36,4 +45,10 @@ export function sqlTime(sql: Record<string, SqlTiming>, match: RegExp): SqlTimin
     total.ms += t.ms;
   }
   return total;
+}
+
+/** An event-loop delay histogram (perf_hooks.monitorEventLoopDelay, nanoseconds) in milliseconds. */
+export function loopDelayOf(h: IntervalHistogram): LoopDelay {
+  const ms = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
+  return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
 }

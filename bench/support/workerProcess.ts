@@ -5,13 +5,14 @@
 //   {cmd:'report'}   → peak memory since the baseline and the SQL time by statement;
 //   {cmd:'stop'}     → shuts the worker down and exits.
 import fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createWorker } from '../../src/worker';
 import type { Db } from '../../src/db/pool';
 import { loadConfig } from '../../src/config';
 import { buildServices } from '../../src/services';
 import { createLogger } from '../../src/logger';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
-import { statementKey, type MemoryReport, type SqlTiming, type WorkerReply, type WorkerRequest } from './protocol';
+import { loopDelayOf, statementKey, type MemoryReport, type SqlTiming, type WorkerReply, type WorkerRequest } from './protocol';
 
 const SAMPLE_MS = 100;
 
@@ -70,6 +71,8 @@ let peak = { rss: 0, heapUsed: 0 };
 let peakLive = 0;
 let samples = 0;
 let kernelPeak = false;
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
 
 function sample(): void {
   const m = process.memoryUsage();
@@ -100,6 +103,7 @@ async function takeBaseline(): Promise<{ rss: number; heapUsed: number }> {
   peakLive = m.heapUsed;
   samples = 0;
   sql = {};
+  loop.reset();
   try {
     // "5" resets the peak RSS (VmHWM) to the current RSS (Linux 4.0+).
     fs.writeFileSync('/proc/self/clear_refs', '5');
@@ -122,6 +126,7 @@ function report(): MemoryReport {
     peakSource: hwm !== null ? 'kernel' : 'samples',
     samples,
     sql,
+    loopDelay: loopDelayOf(loop),
   };
 }
 

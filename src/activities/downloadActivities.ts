@@ -55,6 +55,9 @@ export function createDownloadActivities(deps: { db: Db; asana: AsanaClients }) 
             ahead.catch(() => undefined);
             const page = step.value;
             fetched += 1;
+            // One turn of the event loop first, so the next page's request goes out before this page's rows are
+            // built and sent to the database (which would otherwise hold it back by their CPU time).
+            await new Promise<void>((resolve) => setImmediate(resolve));
             Object.assign(
               progress,
               await writeMembershipPage(deps.db, { profileId: input.profileId, jobId: input.jobId, page: page.data, nextOffset: page.nextOffset, before: progress, claim, ensured }),

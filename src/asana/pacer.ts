@@ -35,6 +35,11 @@ export interface PacerOptions extends PacerLimits {
 
 export const PACER_WINDOW_MS = 60_000;
 export const DEFAULT_PACER_MARGIN_MS = 2_000;
+/**
+ * How long a place booked ahead in the shared window stays good. A place is booked before it is used, so the
+ * window forgets it that much early; the margin (2 s) covers it. An older one is left unused, counted as sent.
+ */
+export const SPARE_MAX_AGE_MS = 1_000;
 
 export const realClock: PacerClock = {
   now: () => performance.now(),
@@ -73,6 +78,12 @@ export class RequestPacer {
   private queue: Promise<void> = Promise.resolve();
   private slotFreed: Array<() => void> = [];
   private limitsChanged: Array<() => void> = [];
+  /**
+   * A place booked in the shared window ahead of the request that will use it (the clock time it was booked), so that
+   * a walk's next request does not wait for a round trip to the database; null when there is none.
+   */
+  private spare: number | null = null;
+  private bookingSpare = false;
 
   constructor(opts: PacerOptions) {
     this.limits = checkLimits(opts);
@@ -112,6 +123,7 @@ export class RequestPacer {
     } finally {
       admitted();
     }
+    if (this.shared) this.bookSpare();
     let released = false;
     return () => {
       if (released) return;
@@ -134,6 +146,16 @@ export class RequestPacer {
         await abortable(new Promise<void>((resolve) => this.slotFreed.push(resolve)), signal);
         continue;
       }
+      if (this.spare !== null) {
+        const bookedAt = this.spare;
+        this.spare = null;
+        // Already in the window (sent) and in the shared one; a stale one stays there, unused.
+        if (now - bookedAt <= SPARE_MAX_AGE_MS) {
+          this.inFlight += 1;
+          return;
+        }
+        continue;
+      }
       if (this.sent.length >= this.limits.requestsPerMinute) {
         // Room comes back when the oldest request that keeps the window full leaves it, or sooner with a larger budget.
         const pivot = this.sent[this.sent.length - this.limits.requestsPerMinute]!;
@@ -152,6 +174,34 @@ export class RequestPacer {
       this.inFlight += 1;
       return;
     }
+  }
+
+  /**
+   * Books the next request's place in the shared window now, in the admissions' turn, while this one is in flight.
+   * Only when the window has room: a full window is waited for by the request itself, as before.
+   */
+  private bookSpare(): void {
+    if (this.spare !== null || this.bookingSpare) return;
+    this.bookingSpare = true;
+    const before = this.queue;
+    let done!: () => void;
+    this.queue = new Promise<void>((resolve) => (done = resolve));
+    void before
+      .then(async () => {
+        const now = this.clock.now();
+        this.prune(now);
+        if (this.spare !== null || now < this.heldUntil || this.sent.length >= this.limits.requestsPerMinute) return;
+        if ((await this.shared!(this.limits.requestsPerMinute, this.windowMs)) !== 0) return;
+        const bookedAt = this.clock.now();
+        this.sent.push(bookedAt);
+        this.spare = bookedAt;
+      })
+      // A spare only saves a round trip: without one, the next request books its own place.
+      .catch(() => undefined)
+      .finally(() => {
+        this.bookingSpare = false;
+        done();
+      });
   }
 
   private async sleepOrWake(ms: number, signal: AbortSignal | undefined): Promise<void> {

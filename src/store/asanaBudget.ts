@@ -1,4 +1,4 @@
-// The Asana requests each token sent in its last window, across every worker process (migration 017).
+// The Asana requests each token sent in its last window, across every worker process (migration 016).
 import type { Queryable } from '../db/pool';
 
 /**

@@ -168,7 +168,50 @@ describe('RequestPacer', () => {
     expect(got.admittedAt).toEqual([0, 0]);
     await clock.advance(5_000);
     expect(got.admittedAt).toEqual([0, 0, 5_000]);
-    expect(asked).toEqual([[0, 100, 61_000], [0, 100, 61_000], [0, 100, 61_000], [5_000, 100, 61_000]]);
+    // The last one is the next request's place, booked ahead once the three were admitted.
+    expect(asked).toEqual([[0, 100, 61_000], [0, 100, 61_000], [0, 100, 61_000], [5_000, 100, 61_000], [5_000, 100, 61_000]]);
+    expect(pacer.current.sentInWindow).toBe(4);
+  });
+
+  it("books a walk's next place in the shared window while the request before it is in flight, and lets a stale one go unused", async () => {
+    const clock = virtualClock();
+    const asked: number[] = [];
+    const pacer = new RequestPacer({ requestsPerMinute: 100, maxInFlight: 10, marginMs: 2_000, clock, shared: async () => (asked.push(clock.now()), 0) });
+    // A walk: one request at a time, each 100 ms apart.
+    for (let page = 0; page < 3; page++) {
+      const got = take(pacer, clock, 1);
+      await clock.advance(0);
+      expect(got.admittedAt).toEqual([page * 100]);
+      got.releases[0]!();
+      await clock.advance(100);
+    }
+    // The first request booked its own place; each booked the next one's as it went out.
+    expect(asked).toEqual([0, 0, 100, 200]);
+    expect(pacer.current.sentInWindow).toBe(4);
+    // After a quiet spell the place booked ahead is too old: the request books a fresh one (the old stays counted).
+    await clock.advance(2_000);
+    const late = take(pacer, clock, 1);
+    await clock.advance(0);
+    expect(late.admittedAt).toEqual([2_300]);
+    expect(asked).toEqual([0, 0, 100, 200, 2_300, 2_300]);
+    expect(pacer.current.sentInWindow).toBe(6);
+  });
+
+  it('books nothing ahead when the window is full', async () => {
+    const clock = virtualClock();
+    let asked = 0;
+    const pacer = new RequestPacer({ requestsPerMinute: 2, maxInFlight: 10, marginMs: 0, clock, shared: async () => (asked++, 0) });
+    const got = take(pacer, clock, 1);
+    await clock.advance(0);
+    got.releases[0]!();
+    await clock.advance(0);
+    // The first and the place booked ahead fill the window of two.
+    expect(asked).toBe(2);
+    const second = take(pacer, clock, 1);
+    await clock.advance(0);
+    expect(second.admittedAt).toEqual([0]);
+    expect(asked).toBe(2);
+    expect(pacer.current.sentInWindow).toBe(2);
   });
 
   it('refuses limits that are not whole numbers of at least 1', () => {

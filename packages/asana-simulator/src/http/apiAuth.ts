@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AccessToken } from '../oauth';
 import type { Member } from '../organization';
@@ -31,7 +30,7 @@ export function callerOf(res: Response): ApiCaller {
 export function apiGate(sim: Simulator): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const latency = sim.faults.latency();
-    if (latency > 0) await sleep(latency);
+    if (latency > 0) answerNoSoonerThan(res, performance.now() + latency);
 
     const token = bearerToken(req);
     if (!token) {
@@ -97,4 +96,18 @@ export function apiErrorHandler(sim: Simulator) {
     sim.logger?.error({ err }, 'simulator API handler failed');
     sendApiError(req, res, 500, 'Server Error', sim.faults.errorPhrase());
   };
+}
+
+/**
+ * Holds the answer until `at`: the injected latency is the time Asana takes to answer, its own work included, so a
+ * page this simulator takes 3 ms to build still arrives after the latency, not 3 ms after it.
+ */
+function answerNoSoonerThan(res: Response, at: number): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.end = ((...args: unknown[]) => {
+    const wait = at - performance.now();
+    if (wait <= 0) return end(...args);
+    setTimeout(() => end(...args), wait);
+    return res;
+  }) as Response['end'];
 }
