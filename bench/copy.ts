@@ -201,7 +201,7 @@ async function fullRuns(env: BenchEnv): Promise<{ runs: RunWrites[]; copyMs: num
     // that fetch (the simulator and the worker parsing the page) competes with PostgreSQL for the two cores,
     // which the write's time then includes; with a little latency it sleeps instead.
     for (const latencyMs of [0, PACED_LATENCY_MS]) {
-      const id = await stack.readyProfile();
+      const id = await stack.readyProfile({ unpaced: true });
       profileId ||= id;
       await stack.simControl('POST', '/_sim/faults', { latencyMs });
       for (let i = 0; i < 2; i++) {

@@ -94,7 +94,7 @@ export async function runMemory(env: BenchEnv, sizes = SIZES): Promise<BenchResu
       const setup = await stack.startWorker();
       let profileId: string;
       try {
-        profileId = await stack.readyProfile({ source: 'auditLog' });
+        profileId = await stack.readyProfile({ source: 'auditLog', unpaced: true });
         await stack.runJob(profileId, 'download');
       } finally {
         await setup.stop();

@@ -96,7 +96,7 @@ export async function runStories(env: BenchEnv): Promise<BenchResult> {
       const setup = await stack.startWorker();
       let id: string;
       try {
-        id = await stack.readyProfile({ source: 'stories' });
+        id = await stack.readyProfile({ source: 'stories', unpaced: true });
         await stack.runJob(id, 'download');
       } finally {
         await setup.stop();

@@ -16,10 +16,11 @@ export interface PacerLimits {
 }
 
 /**
- * The token's window as every process sees it (PostgreSQL, see store/asanaBudget.ts): books a request and answers
- * 0, or answers the milliseconds until the window has room. Without one, the pacer knows only its own process.
+ * The token's window as every process sees it (PostgreSQL, see store/asanaBudget.ts): books up to `want` requests
+ * and answers how many it booked, or none and the milliseconds until the window has room. Without one, the pacer
+ * knows only its own process.
  */
-export type SharedWindow = (limit: number, windowMs: number) => Promise<number>;
+export type SharedWindow = (limit: number, windowMs: number, want: number) => Promise<{ booked: number; waitMs: number }>;
 
 export interface PacerOptions extends PacerLimits {
   /**
@@ -36,8 +37,14 @@ export interface PacerOptions extends PacerLimits {
 export const PACER_WINDOW_MS = 60_000;
 export const DEFAULT_PACER_MARGIN_MS = 2_000;
 /**
- * How long a place booked ahead in the shared window stays good. A place is booked before it is used, so the
- * window forgets it that much early; the margin (2 s) covers it. An older one is left unused, counted as sent.
+ * Places a pacer books ahead in the shared window, so that a walk's requests do not each wait for a round trip to
+ * the database: one booking serves the next few. Unused ones (a walk that ends) stay counted until they leave the
+ * window, so the number is small.
+ */
+export const BOOK_AHEAD = 4;
+/**
+ * How long a place booked ahead stays good. It is booked before it is used, so the window forgets it that much
+ * early; the margin covers that (at most half of it is spent so). An older one is left unused, counted as sent.
  */
 export const SPARE_MAX_AGE_MS = 1_000;
 
@@ -78,16 +85,16 @@ export class RequestPacer {
   private queue: Promise<void> = Promise.resolve();
   private slotFreed: Array<() => void> = [];
   private limitsChanged: Array<() => void> = [];
-  /**
-   * A place booked in the shared window ahead of the request that will use it (the clock time it was booked), so that
-   * a walk's next request does not wait for a round trip to the database; null when there is none.
-   */
-  private spare: number | null = null;
-  private bookingSpare = false;
+  /** Places booked in the shared window ahead of the requests that will use them: when each was booked, oldest first. */
+  private readonly spares: number[] = [];
+  private bookingSpares = false;
+  private readonly spareMaxAgeMs: number;
 
   constructor(opts: PacerOptions) {
     this.limits = checkLimits(opts);
-    this.windowMs = (opts.windowMs ?? PACER_WINDOW_MS) + (opts.marginMs ?? DEFAULT_PACER_MARGIN_MS);
+    const marginMs = opts.marginMs ?? DEFAULT_PACER_MARGIN_MS;
+    this.windowMs = (opts.windowMs ?? PACER_WINDOW_MS) + marginMs;
+    this.spareMaxAgeMs = Math.min(SPARE_MAX_AGE_MS, marginMs / 2);
     this.clock = opts.clock ?? realClock;
     this.shared = opts.shared;
   }
@@ -123,7 +130,7 @@ export class RequestPacer {
     } finally {
       admitted();
     }
-    if (this.shared) this.bookSpare();
+    if (this.shared && this.spares.length === 0) this.bookSpares();
     let released = false;
     return () => {
       if (released) return;
@@ -146,15 +153,12 @@ export class RequestPacer {
         await abortable(new Promise<void>((resolve) => this.slotFreed.push(resolve)), signal);
         continue;
       }
-      if (this.spare !== null) {
-        const bookedAt = this.spare;
-        this.spare = null;
-        // Already in the window (sent) and in the shared one; a stale one stays there, unused.
-        if (now - bookedAt <= SPARE_MAX_AGE_MS) {
+      // A place booked ahead is in the window (sent) and in the shared one already; a stale one stays there, unused.
+      while (this.spares.length > 0) {
+        if (now - this.spares.shift()! <= this.spareMaxAgeMs) {
           this.inFlight += 1;
           return;
         }
-        continue;
       }
       if (this.sent.length >= this.limits.requestsPerMinute) {
         // Room comes back when the oldest request that keeps the window full leaves it, or sooner with a larger budget.
@@ -164,42 +168,54 @@ export class RequestPacer {
       }
       // Admissions take turns (the queue in acquire), so nothing else books a place while the shared window answers.
       if (this.shared) {
-        const waitMs = await this.shared(this.limits.requestsPerMinute, this.windowMs);
-        if (waitMs > 0) {
+        const { booked, waitMs } = await this.shared(this.limits.requestsPerMinute, this.windowMs, 1 + this.roomAhead(1));
+        if (booked === 0) {
           await this.sleepOrWake(waitMs, signal);
           continue;
         }
+        this.book(booked, 1);
+      } else {
+        this.sent.push(this.clock.now());
       }
-      this.sent.push(this.clock.now());
       this.inFlight += 1;
       return;
     }
   }
 
+  /** How many places to book ahead, beyond `using` booked for requests now: a few, and never past the limit. */
+  private roomAhead(using: number): number {
+    return Math.max(0, Math.min(BOOK_AHEAD, this.limits.requestsPerMinute - this.sent.length - using));
+  }
+
+  /** Records `booked` places booked in the shared window just now, of which the first `using` go to requests now. */
+  private book(booked: number, using: number): void {
+    const at = this.clock.now();
+    for (let i = 0; i < booked; i++) this.sent.push(at);
+    for (let i = using; i < booked; i++) this.spares.push(at);
+  }
+
   /**
-   * Books the next request's place in the shared window now, in the admissions' turn, while this one is in flight.
+   * Books the next requests' places in the shared window now, in the admissions' turn, while this one is in flight.
    * Only when the window has room: a full window is waited for by the request itself, as before.
    */
-  private bookSpare(): void {
-    if (this.spare !== null || this.bookingSpare) return;
-    this.bookingSpare = true;
+  private bookSpares(): void {
+    if (this.bookingSpares) return;
+    this.bookingSpares = true;
     const before = this.queue;
     let done!: () => void;
     this.queue = new Promise<void>((resolve) => (done = resolve));
     void before
       .then(async () => {
-        const now = this.clock.now();
-        this.prune(now);
-        if (this.spare !== null || now < this.heldUntil || this.sent.length >= this.limits.requestsPerMinute) return;
-        if ((await this.shared!(this.limits.requestsPerMinute, this.windowMs)) !== 0) return;
-        const bookedAt = this.clock.now();
-        this.sent.push(bookedAt);
-        this.spare = bookedAt;
+        this.prune(this.clock.now());
+        const want = this.roomAhead(0);
+        if (this.spares.length > 0 || this.clock.now() < this.heldUntil || want === 0) return;
+        const { booked } = await this.shared!(this.limits.requestsPerMinute, this.windowMs, want);
+        this.book(booked, 0);
       })
-      // A spare only saves a round trip: without one, the next request books its own place.
+      // Places booked ahead only save round trips: without them, the next request books its own.
       .catch(() => undefined)
       .finally(() => {
-        this.bookingSpare = false;
+        this.bookingSpares = false;
         done();
       });
   }

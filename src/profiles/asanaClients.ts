@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import { pathTemplate, type Metrics } from '../metrics';
 import type { SecretBox } from '../secrets/secretBox';
 import { AsanaClient, AsanaAuthError, type AsanaClientOptions, type TokenProvider } from '../asana/client';
-import { admitAsanaRequest } from '../store/asanaBudget';
+import { admitAsanaRequests } from '../store/asanaBudget';
 import { getProfileRow, openServiceAccountToken, type ConnectionRecord } from '../store/profiles';
 import { createDbTokenProvider } from './dbTokenProvider';
 import { withOptionDefaults } from './options';
@@ -35,7 +35,7 @@ export function createAsanaClients(deps: { db: Db; box: SecretBox; logger?: Logg
   const { metrics } = deps;
   // Every client of a profile's token draws on one budget, the profile's asanaRequestsPerMinute, counted in
   // PostgreSQL so that it holds however many worker processes send with the token.
-  const pacers = deps.pacers ?? createTokenPacers(deps.pacing ?? DEFAULT_PACING, { shared: (key) => (limit, windowMs) => admitAsanaRequest(deps.db, key, limit, windowMs) });
+  const pacers = deps.pacers ?? createTokenPacers(deps.pacing ?? DEFAULT_PACING, { shared: (key) => (limit, windowMs, want) => admitAsanaRequests(deps.db, key, limit, windowMs, want) });
   const budgetOf = (profileId: string) => async () => {
     const row = await getProfileRow(deps.db, profileId);
     return withOptionDefaults(row?.options ?? {}).asanaRequestsPerMinute!;

@@ -152,66 +152,71 @@ describe('RequestPacer', () => {
     expect(pacer.current.sentInWindow).toBe(4);
   });
 
-  it('asks the shared window (every process) before booking, and waits as long as it says', async () => {
+  it('asks the shared window (every process) before booking, books a few places ahead, and waits as long as it says', async () => {
     const clock = virtualClock();
-    const answers = [0, 0, 5_000, 0];
-    const asked: Array<[number, number, number]> = [];
+    const answers = [{ booked: 1, waitMs: 0 }, { booked: 0, waitMs: 5_000 }, { booked: 2, waitMs: 0 }];
+    const asked: Array<[number, number, number, number]> = [];
     const pacer = new RequestPacer({
       requestsPerMinute: 100,
       maxInFlight: 10,
       marginMs: 1_000,
       clock,
-      shared: async (limit, windowMs) => (asked.push([clock.now(), limit, windowMs]), answers.shift() ?? 0),
+      shared: async (limit, windowMs, want) => (asked.push([clock.now(), limit, windowMs, want]), answers.shift() ?? { booked: want, waitMs: 0 }),
     });
     const got = take(pacer, clock, 3);
     await clock.advance(0);
-    expect(got.admittedAt).toEqual([0, 0]);
+    expect(got.admittedAt).toEqual([0]);
     await clock.advance(5_000);
-    expect(got.admittedAt).toEqual([0, 0, 5_000]);
-    // The last one is the next request's place, booked ahead once the three were admitted.
-    expect(asked).toEqual([[0, 100, 61_000], [0, 100, 61_000], [0, 100, 61_000], [5_000, 100, 61_000], [5_000, 100, 61_000]]);
-    expect(pacer.current.sentInWindow).toBe(4);
+    // The third goes on the place booked ahead with the second, without asking.
+    expect(got.admittedAt).toEqual([0, 5_000, 5_000]);
+    // Each asks for itself and four ahead; once the places ahead are spent, four more are booked in the background.
+    expect(asked).toEqual([
+      [0, 100, 61_000, 5],
+      [0, 100, 61_000, 5],
+      [5_000, 100, 61_000, 5],
+      [5_000, 100, 61_000, 4],
+    ]);
+    expect(pacer.current.sentInWindow).toBe(7);
   });
 
-  it("books a walk's next place in the shared window while the request before it is in flight, and lets a stale one go unused", async () => {
+  it("serves a walk's requests from places booked ahead, one round trip for several, and lets stale ones go unused", async () => {
+    const clock = virtualClock();
+    const asked: Array<[number, number]> = [];
+    const pacer = new RequestPacer({ requestsPerMinute: 100, maxInFlight: 10, marginMs: 2_000, clock, shared: async (_l, _w, want) => (asked.push([clock.now(), want]), { booked: want, waitMs: 0 }) });
+    const walk = async (from: number, requests: number) => {
+      for (let i = 0; i < requests; i++) {
+        const got = take(pacer, clock, 1);
+        await clock.advance(0);
+        expect(got.admittedAt).toEqual([from + i * 100]);
+        got.releases[0]!();
+        await clock.advance(100);
+      }
+    };
+    await walk(0, 7);
+    // The first booked itself and four ahead; the fifth, spending the last of them, had four more booked.
+    expect(asked).toEqual([
+      [0, 5],
+      [400, 4],
+    ]);
+    expect(pacer.current.sentInWindow).toBe(9);
+    // After a quiet spell the places booked ahead are too old: the next request books afresh (the old stay counted).
+    await clock.advance(2_000);
+    await walk(2_700, 1);
+    expect(asked.at(-1)).toEqual([2_700, 5]);
+    expect(pacer.current.sentInWindow).toBe(14);
+  });
+
+  it('books nothing ahead past the limit', async () => {
     const clock = virtualClock();
     const asked: number[] = [];
-    const pacer = new RequestPacer({ requestsPerMinute: 100, maxInFlight: 10, marginMs: 2_000, clock, shared: async () => (asked.push(clock.now()), 0) });
-    // A walk: one request at a time, each 100 ms apart.
-    for (let page = 0; page < 3; page++) {
-      const got = take(pacer, clock, 1);
-      await clock.advance(0);
-      expect(got.admittedAt).toEqual([page * 100]);
-      got.releases[0]!();
-      await clock.advance(100);
-    }
-    // The first request booked its own place; each booked the next one's as it went out.
-    expect(asked).toEqual([0, 0, 100, 200]);
-    expect(pacer.current.sentInWindow).toBe(4);
-    // After a quiet spell the place booked ahead is too old: the request books a fresh one (the old stays counted).
-    await clock.advance(2_000);
-    const late = take(pacer, clock, 1);
+    const pacer = new RequestPacer({ requestsPerMinute: 2, maxInFlight: 10, marginMs: 2_000, clock, shared: async (_l, _w, want) => (asked.push(want), { booked: want, waitMs: 0 }) });
+    const got = take(pacer, clock, 3);
     await clock.advance(0);
-    expect(late.admittedAt).toEqual([2_300]);
-    expect(asked).toEqual([0, 0, 100, 200, 2_300, 2_300]);
-    expect(pacer.current.sentInWindow).toBe(6);
-  });
-
-  it('books nothing ahead when the window is full', async () => {
-    const clock = virtualClock();
-    let asked = 0;
-    const pacer = new RequestPacer({ requestsPerMinute: 2, maxInFlight: 10, marginMs: 0, clock, shared: async () => (asked++, 0) });
-    const got = take(pacer, clock, 1);
-    await clock.advance(0);
-    got.releases[0]!();
-    await clock.advance(0);
-    // The first and the place booked ahead fill the window of two.
-    expect(asked).toBe(2);
-    const second = take(pacer, clock, 1);
-    await clock.advance(0);
-    expect(second.admittedAt).toEqual([0]);
-    expect(asked).toBe(2);
+    expect(got.admittedAt).toEqual([0, 0]);
+    expect(asked).toEqual([2]);
     expect(pacer.current.sentInWindow).toBe(2);
+    await clock.advance(62_000);
+    expect(got.admittedAt).toEqual([0, 0, 62_000]);
   });
 
   it('refuses limits that are not whole numbers of at least 1', () => {

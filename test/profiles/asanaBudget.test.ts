@@ -4,7 +4,7 @@ import { readyProfile } from '../support/runs';
 import { createAsanaClients } from '../../src/profiles/asanaClients';
 import { createTokenPacers } from '../../src/profiles/tokenPacers';
 import { getConnection } from '../../src/store/profiles';
-import { admitAsanaRequest } from '../../src/store/asanaBudget';
+import { admitAsanaRequests, type Admission } from '../../src/store/asanaBudget';
 import { AsanaClient } from '../../src/asana/client';
 import { RequestPacer } from '../../src/asana/pacer';
 
@@ -50,15 +50,25 @@ describe("a profile's Asana budget (asanaRequestsPerMinute)", () => {
 
   it("books a token's window in PostgreSQL: a request over the limit waits until the oldest leaves, whoever asks", async () => {
     const key = `test-${Date.now()}`;
-    const waits: number[] = [];
-    for (let i = 0; i < 4; i++) waits.push(await admitAsanaRequest(h.db, key, 3, 1_500));
-    expect(waits.slice(0, 3)).toEqual([0, 0, 0]);
-    expect(waits[3]).toBeGreaterThan(1_000);
-    expect(waits[3]).toBeLessThanOrEqual(1_500);
+    const answers: Admission[] = [];
+    for (let i = 0; i < 4; i++) answers.push(await admitAsanaRequests(h.db, key, 3, 1_500));
+    expect(answers.slice(0, 3)).toEqual([1, 1, 1].map((booked) => ({ booked, waitMs: 0 })));
+    expect(answers[3]!.booked).toBe(0);
+    expect(answers[3]!.waitMs).toBeGreaterThan(1_000);
+    expect(answers[3]!.waitMs).toBeLessThanOrEqual(1_500);
     // Another token has its own window.
-    expect(await admitAsanaRequest(h.db, `${key}-other`, 3, 1_500)).toBe(0);
-    await new Promise((r) => setTimeout(r, waits[3]!));
-    expect(await admitAsanaRequest(h.db, key, 3, 1_500)).toBe(0);
+    expect(await admitAsanaRequests(h.db, `${key}-other`, 3, 1_500)).toEqual({ booked: 1, waitMs: 0 });
+    await new Promise((r) => setTimeout(r, answers[3]!.waitMs));
+    expect(await admitAsanaRequests(h.db, key, 3, 1_500)).toEqual({ booked: 1, waitMs: 0 });
+  });
+
+  it('books several places in one call, as many as the window has room for', async () => {
+    const key = `test-many-${Date.now()}`;
+    expect(await admitAsanaRequests(h.db, key, 5, 60_000, 3)).toEqual({ booked: 3, waitMs: 0 });
+    expect(await admitAsanaRequests(h.db, key, 5, 60_000, 3)).toEqual({ booked: 2, waitMs: 0 });
+    const full = await admitAsanaRequests(h.db, key, 5, 60_000, 3);
+    expect(full.booked).toBe(0);
+    expect(full.waitMs).toBeGreaterThan(55_000);
   });
 
   it("keeps a token inside its limit when two worker processes' pacers send with it (no 429), which their own windows alone do not", async () => {
@@ -73,7 +83,7 @@ describe("a profile's Asana budget (asanaRequestsPerMinute)", () => {
       const token = sim.issueToken().accessToken;
       const key = `${org.key}/${token.slice(0, 6)}`;
       const pacerOf = () =>
-        new RequestPacer({ requestsPerMinute: LIMIT, maxInFlight: 10, windowMs: WINDOW_MS, marginMs: 200, ...(shared ? { shared: (limit: number, windowMs: number) => admitAsanaRequest(h.db, key, limit, windowMs) } : {}) });
+        new RequestPacer({ requestsPerMinute: LIMIT, maxInFlight: 10, windowMs: WINDOW_MS, marginMs: 200, ...(shared ? { shared: (limit: number, windowMs: number, want: number) => admitAsanaRequests(h.db, key, limit, windowMs, want) } : {}) });
       const workers = [pacerOf(), pacerOf()];
       sim.clearRequests();
       await Promise.all(
