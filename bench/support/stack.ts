@@ -208,11 +208,13 @@ export async function startStack(env: BenchEnv, opts: { scenario?: Record<string
       });
       expectStatus(created, 201, 'POST /api/profiles');
       const id = created.body.id as string;
-      // Before the first Asana request: the worker reads a profile's budget once and keeps it for a while.
-      if (o.unpaced) await db.query(`UPDATE profiles SET options = options || jsonb_build_object('asanaRequestsPerMinute', $2::int) WHERE id = $1`, [id, UNPACED_BUDGET]);
       await authorize(id);
       const validated = await api('POST', `/api/profiles/${id}/validate`);
       if (validated.body?.validation?.passed !== true) throw new Error(`validation did not pass: ${validated.text}`);
+      // After the last change of the profile's state (its workflow writes its own copy of the options with each),
+      // straight into the row: the API refuses a budget above 1,500. A worker that has paced this profile already
+      // (the validation) reads the budget again within 30 s.
+      if (o.unpaced) await db.query(`UPDATE profiles SET options = options || jsonb_build_object('asanaRequestsPerMinute', $2::int) WHERE id = $1`, [id, UNPACED_BUDGET]);
       return id;
     },
     async runJob(profileId, job) {
