@@ -174,7 +174,7 @@ export async function runFleet(env: BenchEnv): Promise<BenchResult> {
       const cpu = meter.stop(batch.wallMs);
       const reports = await Promise.all(workers.map((w) => w.report()));
       const sum = (match: RegExp) => reports.map((r) => sqlTime(r.sql, match)).reduce((a, b) => ({ count: a.count + b.count, ms: a.ms + b.ms }), { count: 0, ms: 0 });
-      const admissions = sum(/^SELECT asana_admit_request/);
+      const admissions = sum(/^SELECT booked, wait_ms FROM asana_admit_requests/);
       const pageTransactions = sum(/^tx: /);
       const all = sum(/^(?!\s+in tx:)/);
       const loopDelay = { stack: loopDelayOf(loop), workers: reports.map((r) => r.loopDelay) };
