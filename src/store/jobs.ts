@@ -83,11 +83,11 @@ export async function finishJobResult(
   return rows[0] ?? null;
 }
 
-/** The page walk's position committed with its last page, if the job has one. */
 /**
  * Starts an attempt of a run's page walk: takes the next claim, and reads where the walk stands in the same
  * statement, so no page of an earlier attempt can commit between the two. From then on only pages written
- * under this claim commit (see walkProgressUpdate). A run without a row has no progress yet (claim 0).
+ * under this claim commit (see walkProgressUpdate). A run without a row (startJobResult writes it first) gets
+ * claim 0 and no progress, and its page writes are refused.
  */
 export async function claimWalk(db: Queryable, jobId: string): Promise<{ claim: number; progress: unknown }> {
   const rows = await db.query<{ walk_claim: number; progress: unknown }>(

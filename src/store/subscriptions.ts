@@ -18,13 +18,6 @@ export interface WalkPosition {
   members: number;
 }
 
-/**
- * Writes one page of memberships and moves the walk past it, in one statement: a set-based upsert by
- * (profile, user gid) and the job's progress, so the page and its cursor commit together, in one round trip.
- * Writing the same page twice (a retried activity) leaves the same rows. Deactivated memberships hold no seat
- * and are not written, so a finished download ends them like members who left. Answers the walk's position
- * after the page (`nextOffset` is the offset of the page after it).
- */
 /** A newer attempt of the walk has claimed it: this attempt's page was not written, and it should stop. */
 export class WalkSuperseded extends Error {
   readonly type = 'WalkSuperseded';
@@ -34,6 +27,13 @@ export class WalkSuperseded extends Error {
   }
 }
 
+/**
+ * Writes one page of memberships and moves the walk past it, in one statement: a set-based upsert by
+ * (profile, user gid) and the job's progress, so the page and its cursor commit together, in one round trip.
+ * Writing the same page twice (a retried activity) leaves the same rows. Deactivated memberships hold no seat
+ * and are not written, so a finished download ends them like members who left. Answers the walk's position
+ * after the page (`nextOffset` is the offset of the page after it).
+ */
 export async function writeMembershipPage(
   db: Db,
   w: {
